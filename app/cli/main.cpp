@@ -1,0 +1,66 @@
+// mastudio-cli: the headless face of MicroAction Studio; same core, store, engine and worker as the GUI.
+#include "CliCommand.h"
+
+#include <QCoreApplication>
+
+#include <csignal>
+
+using namespace mas::cli;
+
+namespace {
+
+void onInterrupt(int)
+{
+    if (interruptRequested().exchange(true))
+        std::_Exit(Interrupted); // second Ctrl-C: leave now
+}
+
+void printHelp(QTextStream& out)
+{
+    out << "usage: mastudio-cli VERB [ARGS]\n\nverbs:\n";
+    QList<CliCommand> sorted = commands();
+    std::sort(sorted.begin(), sorted.end(), [](const CliCommand& a, const CliCommand& b) { return a.verb < b.verb; });
+    for (const CliCommand& c : sorted)
+        out << "  " << (c.verb + ' ' + c.usage).leftJustified(58) << ' ' << c.summary << '\n';
+    out << "\nExit status: 0 success, 1 failure (reason on stderr), 2 usage error, 130 interrupted.\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("mastudio-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("MicroActionStudio"));
+    std::signal(SIGINT, onInterrupt);
+
+    QTextStream out(stdout), err(stderr);
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help") {
+        printHelp(args.isEmpty() ? err : out);
+        return args.isEmpty() ? UsageError : Success;
+    }
+    // The longest registered verb that the words start with wins ("project create" before "project").
+    const CliCommand* chosen = nullptr;
+    int chosenWords = 0;
+    for (const CliCommand& c : commands()) {
+        const QStringList words = c.verb.split(' ');
+        if (words.size() <= args.size() && args.mid(0, words.size()) == words && words.size() > chosenWords) {
+            chosen = &c;
+            chosenWords = words.size();
+        }
+    }
+    if (!chosen) {
+        err << "mastudio-cli: unknown verb '" << args.first() << "' (see mastudio-cli --help)" << Qt::endl;
+        return UsageError;
+    }
+    CliContext ctx{args.mid(chosenWords), out, err};
+    if (ctx.args.contains("--help")) {
+        out << "usage: mastudio-cli " << chosen->verb << ' ' << chosen->usage << "\n" << chosen->summary << Qt::endl;
+        return Success;
+    }
+    const int code = chosen->run(ctx);
+    out.flush();
+    err.flush();
+    return code;
+}

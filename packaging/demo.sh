@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One command for a fresh Debian 12 machine: install, build, and launch the GUI on a demo project.
+# The demo project (and its video, made with FFmpeg) is created on first launch.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${MAS_BUILD_DIR:-$root/build}"
+bash "$root/packaging/build.sh"
+exec "$build/app/mastudio" --demo "$@"

@@ -1,0 +1,4 @@
+#include "UiInfo.h"
+namespace mas::ui {
+const char* uiApiVersion() { return "1"; }
+}

@@ -1,0 +1,4 @@
+#pragma once
+namespace mas::ui {
+const char* uiApiVersion();
+}

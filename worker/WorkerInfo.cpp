@@ -1,0 +1,4 @@
+#include "WorkerInfo.h"
+namespace mas::worker {
+const char* workerApiVersion() { return "1"; }
+}

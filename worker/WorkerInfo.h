@@ -1,0 +1,4 @@
+#pragma once
+namespace mas::worker {
+const char* workerApiVersion();
+}
