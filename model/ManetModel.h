@@ -71,6 +71,8 @@ class ManetModel {
 public:
     // Random init (conv: kaiming normal fan_out; BN 1/0; head normal std 0.001), on the CPU.
     static Result<ManetModel> create(const ManetConfig& config);
+    // A model shaped by the checkpoint (depth, classes, embedding width, segments) with its weights.
+    static Result<ManetModel> fromCheckpoint(const std::string& path, Device device = Device::Auto);
 
     ManetModel(ManetModel&&) noexcept;
     ManetModel& operator=(ManetModel&&) noexcept;

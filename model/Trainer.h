@@ -33,7 +33,8 @@ struct TrainerOptions {
     std::vector<float> classWeights;    // empty: unweighted CE; else one per class (imbalance)
     float embeddingLossWeight = 50.f;
     bool mixedPrecision = true;         // autocast on CUDA only; ignored on CPU
-    uint64_t seed = 0;                  // dropout
+    uint64_t seed = 0;                  // dropout, shuffling
+    bool keepGradients = false;         // keep each step's raw (pre-clipping) gradients for lastGradient()
 };
 
 struct StepResult {
@@ -63,7 +64,7 @@ public:
     Result<StepResult> step(const FrameBatch& frames, const std::vector<int>& labels);
     // Loss only (eval mode, no update).
     Result<StepResult> evaluate(const FrameBatch& frames, const std::vector<int>& labels);
-    // Last step's gradient of a parameter by official name (empty when none).
+    // Last step's raw gradient of a parameter by official name (needs keepGradients; empty otherwise).
     std::vector<float> lastGradient(const std::string& name) const;
 
 private:

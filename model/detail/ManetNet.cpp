@@ -1,0 +1,192 @@
+#include "detail/ManetNet.h"
+
+namespace mas::model::detail {
+
+namespace nn = torch::nn;
+
+torch::Tensor temporalShift(const torch::Tensor& x, int64_t segments, int64_t shiftDiv)
+{
+    const int64_t nt = x.size(0), c = x.size(1);
+    const int64_t n = nt / segments, fold = c / shiftDiv;
+    const auto x5 = x.view({n, segments, c, x.size(2), x.size(3)});
+    auto out = torch::zeros_like(x5);
+    using torch::indexing::Slice;
+    // [0, fold): frame t takes t+1 (last gets zeros); [fold, 2 fold): t takes t-1 (first gets zeros).
+    out.index({Slice(), Slice(0, segments - 1), Slice(0, fold)}).copy_(x5.index({Slice(), Slice(1, segments), Slice(0, fold)}));
+    out.index({Slice(), Slice(1, segments), Slice(fold, 2 * fold)})
+        .copy_(x5.index({Slice(), Slice(0, segments - 1), Slice(fold, 2 * fold)}));
+    out.index({Slice(), Slice(), Slice(2 * fold)}).copy_(x5.index({Slice(), Slice(), Slice(2 * fold)}));
+    return out.view_as(x);
+}
+
+ShiftWrapperImpl::ShiftWrapperImpl(nn::Conv2dOptions convOptions, int64_t c, int64_t segments_) : segments(segments_)
+{
+    net = register_module("net", nn::Conv2d(convOptions));
+    fcce = register_module("fcce", nn::Sequential(nn::Linear(nn::LinearOptions(c, c / 4).bias(false)), nn::ReLU(),
+                                                  nn::Linear(nn::LinearOptions(c / 4, c).bias(false)), nn::Sigmoid()));
+    // Present in every official checkpoint, never used by the forward pass.
+    actionP2Squeeze = register_module("action_p2_squeeze", nn::Conv2d(nn::Conv2dOptions(c, c / 4, 1).bias(false)));
+    actionP2Conv1 = register_module("action_p2_conv1", nn::Conv1d(nn::Conv1dOptions(c / 4, c / 4, 3).padding(1).bias(false)));
+    actionP2Expand = register_module("action_p2_expand", nn::Conv2d(nn::Conv2dOptions(c / 4, c, 1).bias(false)));
+}
+
+torch::Tensor ShiftWrapperImpl::forward(torch::Tensor x)
+{
+    const auto y = fcce->forward(x.mean({2, 3}));
+    x = x * y.view({y.size(0), y.size(1), 1, 1});
+    return net->forward(temporalShift(x, segments));
+}
+
+ConvModuleImpl::ConvModuleImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_, bool relu_,
+                               bool shift, int64_t segments)
+    : relu(relu_), stride(stride_), padding(padding_)
+{
+    const auto options = nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false);
+    if (shift)
+        shifted = register_module("conv", ShiftWrapper(options, in, segments));
+    else
+        conv = register_module("conv", nn::Conv2d(options));
+    bn = register_module("bn", nn::BatchNorm2d(out));
+}
+
+void ConvModuleImpl::setFolded(bool on)
+{
+    folded = on;
+    foldedWeight = foldedBias = torch::Tensor();
+    if (!on)
+        return;
+    torch::NoGradGuard noGrad;
+    const auto& weight = shifted ? shifted->net->weight : conv->weight;
+    const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+    foldedWeight = (weight * scale.view({-1, 1, 1, 1})).contiguous(weight.suggest_memory_format());
+    foldedBias = bn->bias - bn->running_mean * scale;
+}
+
+torch::Tensor ConvModuleImpl::forward(torch::Tensor x)
+{
+    if (folded && !is_training()) {
+        if (shifted) {
+            const auto y = shifted->fcce->forward(x.mean({2, 3}));
+            x = temporalShift(x * y.view({y.size(0), y.size(1), 1, 1}), shifted->segments);
+        }
+        x = torch::conv2d(x, foldedWeight, foldedBias, stride, padding);
+    } else {
+        x = bn->forward(shifted ? shifted->forward(x) : conv->forward(x));
+    }
+    return relu ? torch::relu_(x) : x;
+}
+
+BlockImpl::BlockImpl(bool bottleneck, int64_t in, int64_t planes, int64_t stride, bool downsample, int64_t segments)
+{
+    if (bottleneck) {
+        conv1 = register_module("conv1", ConvModule(in, planes, 1, 1, 0, true, true, segments));
+        conv2 = register_module("conv2", ConvModule(planes, planes, 3, stride, 1, true, false, segments));
+        conv3 = register_module("conv3", ConvModule(planes, planes * 4, 1, 1, 0, false, false, segments));
+    } else {
+        conv1 = register_module("conv1", ConvModule(in, planes, 3, stride, 1, true, true, segments));
+        conv2 = register_module("conv2", ConvModule(planes, planes, 3, 1, 1, false, false, segments));
+    }
+    const int64_t out = bottleneck ? planes * 4 : planes;
+    if (downsample)
+        dsConv = register_module("downsample", ConvModule(in, out, 1, stride, 0, false, false, segments));
+}
+
+torch::Tensor BlockImpl::forward(torch::Tensor x)
+{
+    auto out = conv2->forward(conv1->forward(x));
+    if (conv3)
+        out = conv3->forward(out);
+    out += dsConv ? dsConv->forward(x) : x;
+    return torch::relu_(out);
+}
+
+BackboneImpl::BackboneImpl(int depth, int64_t segments)
+{
+    const bool bottleneck = depth >= 50;
+    const std::vector<int> blocks = depth == 18 ? std::vector<int>{2, 2, 2, 2} : std::vector<int>{3, 4, 6, 3};
+    const int64_t expansion = bottleneck ? 4 : 1;
+    conv1 = register_module("conv1", ConvModule(3, 64, 7, 2, 3, true, false, segments));
+    int64_t in = 64;
+    for (int stage = 0; stage < 4; ++stage) {
+        const int64_t planes = 64 << stage;
+        layers[stage] = nn::Sequential();
+        for (int b = 0; b < blocks[stage]; ++b) {
+            const int64_t stride = (b == 0 && stage > 0) ? 2 : 1;
+            const bool downsample = b == 0 && (stride != 1 || in != planes * expansion);
+            layers[stage]->push_back(Block(bottleneck, in, planes, stride, downsample, segments));
+            in = planes * expansion;
+        }
+        register_module("layer" + std::to_string(stage + 1), layers[stage]);
+    }
+    featureDim = in;
+}
+
+torch::Tensor BackboneImpl::forward(torch::Tensor x)
+{
+    x = torch::max_pool2d(conv1->forward(x), 3, 2, 1);
+    for (auto& layer : layers)
+        x = layer->forward(x);
+    return x;
+}
+
+HeadImpl::HeadImpl(int64_t featureDim, int64_t numClasses, int64_t embeddingDim, double p)
+{
+    dropout = register_module("dropout", nn::Dropout(p));
+    fcCls = register_module("fc_cls", nn::Linear(featureDim, numClasses));
+    fcEmb = register_module("fc_emb", nn::Linear(featureDim, embeddingDim));
+    fcEmbT = register_module("fc_emb_t", nn::Linear(embeddingDim, embeddingDim));
+}
+
+std::pair<torch::Tensor, torch::Tensor> HeadImpl::forward(torch::Tensor features, int64_t segments)
+{
+    const auto x = dropout->forward(features);
+    const int64_t n = x.size(0) / segments;
+    auto logits = fcCls->forward(x).view({n, segments, -1}).mean(1);
+    auto embeddings = fcEmbT->forward(torch::tanh(fcEmb->forward(x))).view({n, segments, -1}).mean(1);
+    return {logits, embeddings};
+}
+
+ManetNetImpl::ManetNetImpl(const ManetConfig& config_) : config(config_)
+{
+    backbone = register_module("backbone", Backbone(config.depth, config.segments));
+    clsHead = register_module("cls_head", Head(backbone->featureDim, config.numClasses, config.embeddingDim, config.dropout));
+    initWeights();
+}
+
+void ManetNetImpl::initWeights()
+{
+    torch::NoGradGuard noGrad;
+    for (auto& m : modules(/*include_self=*/false)) {
+        if (auto* c = m->as<nn::Conv2d>())
+            nn::init::kaiming_normal_(c->weight, 0, torch::kFanOut, torch::kReLU);
+        else if (auto* c1 = m->as<nn::Conv1d>())
+            nn::init::kaiming_normal_(c1->weight, 0, torch::kFanOut, torch::kReLU);
+        else if (auto* b = m->as<nn::BatchNorm2d>()) {
+            nn::init::ones_(b->weight);
+            nn::init::zeros_(b->bias);
+        }
+    }
+    for (auto* fc : {clsHead->fcCls.get(), clsHead->fcEmb.get(), clsHead->fcEmbT.get()}) {
+        nn::init::normal_(fc->weight, 0, 0.001);
+        nn::init::zeros_(fc->bias);
+    }
+}
+
+torch::Tensor ManetNetImpl::features(torch::Tensor x)
+{
+    return backbone->forward(x).mean({2, 3});
+}
+
+std::pair<torch::Tensor, torch::Tensor> ManetNetImpl::forward(torch::Tensor x)
+{
+    return clsHead->forward(features(x), config.segments);
+}
+
+void ManetNetImpl::setFolded(bool on)
+{
+    for (auto& m : modules(false))
+        if (auto* cm = m->as<ConvModuleImpl>())
+            cm->setFolded(on);
+}
+
+} // namespace mas::model::detail

@@ -1,0 +1,82 @@
+#pragma once
+// Internal (includes torch): the MANet network as torch::nn modules whose parameter names are the official
+// mmaction2 ones (backbone.layer1.0.conv1.conv.net.weight, cls_head.fc_cls.weight, ...).
+#include "ManetModel.h"
+
+#include <torch/torch.h>
+
+namespace mas::model::detail {
+
+// mmcv ConvModule: conv (no bias) + BN (+ ReLU). With `shift`, the conv is wrapped: SE on the input, temporal
+// shift, then the conv (names: conv.net, conv.fcce.0/2, conv.action_p2_*).
+struct ShiftWrapperImpl : torch::nn::Module {
+    ShiftWrapperImpl(torch::nn::Conv2dOptions convOptions, int64_t inChannels, int64_t segments);
+    torch::Tensor forward(torch::Tensor x);
+    torch::nn::Conv2d net{nullptr};
+    torch::nn::Sequential fcce{nullptr};
+    torch::nn::Conv2d actionP2Squeeze{nullptr};
+    torch::nn::Conv1d actionP2Conv1{nullptr};
+    torch::nn::Conv2d actionP2Expand{nullptr};
+    int64_t segments;
+};
+TORCH_MODULE(ShiftWrapper);
+
+struct ConvModuleImpl : torch::nn::Module {
+    ConvModuleImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool relu, bool shift,
+                   int64_t segments);
+    torch::Tensor forward(torch::Tensor x);
+    // Inference speed-up: BN folded into a conv weight + bias (eval mode only); recomputed on demand.
+    void setFolded(bool on);
+    torch::nn::Conv2d conv{nullptr};      // plain conv (no shift)
+    ShiftWrapper shifted{nullptr};        // registered as "conv" when shifting
+    torch::nn::BatchNorm2d bn{nullptr};
+    bool relu;
+    bool folded = false;
+    torch::Tensor foldedWeight, foldedBias;
+    int64_t stride, padding;
+};
+TORCH_MODULE(ConvModule);
+
+struct BlockImpl : torch::nn::Module {
+    BlockImpl(bool bottleneck, int64_t in, int64_t planes, int64_t stride, bool downsample, int64_t segments);
+    torch::Tensor forward(torch::Tensor x);
+    ConvModule conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
+    ConvModule dsConv{nullptr}; // downsample.conv + downsample.bn as one ConvModule named "downsample"
+};
+TORCH_MODULE(Block);
+
+struct BackboneImpl : torch::nn::Module {
+    BackboneImpl(int depth, int64_t segments);
+    torch::Tensor forward(torch::Tensor x);
+    ConvModule conv1{nullptr};
+    torch::nn::Sequential layers[4];
+    int64_t featureDim;
+};
+TORCH_MODULE(Backbone);
+
+struct HeadImpl : torch::nn::Module {
+    HeadImpl(int64_t featureDim, int64_t numClasses, int64_t embeddingDim, double dropout);
+    // features: [N*T, F] pooled per frame; returns {logits [N, C], embeddings [N, D]} averaged over T.
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor features, int64_t segments);
+    torch::nn::Dropout dropout{nullptr};
+    torch::nn::Linear fcCls{nullptr}, fcEmb{nullptr}, fcEmbT{nullptr};
+};
+TORCH_MODULE(Head);
+
+struct ManetNetImpl : torch::nn::Module {
+    explicit ManetNetImpl(const ManetConfig& config);
+    // x [N*T, 3, H, W] -> per-frame pooled features [N*T, F]
+    torch::Tensor features(torch::Tensor x);
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor x);
+    void setFolded(bool on);
+    void initWeights();
+    ManetConfig config;
+    Backbone backbone{nullptr};
+    Head clsHead{nullptr};
+};
+TORCH_MODULE(ManetNet);
+
+// The temporal shift alone (exposed for tests): x [N*T, C, H, W].
+torch::Tensor temporalShift(const torch::Tensor& x, int64_t segments, int64_t shiftDiv = 8);
+
+} // namespace mas::model::detail

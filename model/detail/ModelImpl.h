@@ -1,0 +1,28 @@
+#pragma once
+// Internal (includes torch): ManetModel's implementation, shared with Trainer.cpp and torch-aware tests.
+#include "ManetModel.h"
+#include "detail/Checkpoint.h"
+#include "detail/ManetNet.h"
+
+namespace mas::model {
+
+struct ManetModel::Impl {
+    detail::ManetNet net{nullptr};
+    ManetConfig config;
+    torch::Device device{torch::kCPU};
+    bool channelsLast = false;
+    bool foldBatchNorm = false;
+    bool foldedValid = false;          // folded weights match the current parameters
+    std::string metadataJson = "{}";
+
+    // state_dict order (PyTorch's: each module's parameters then buffers, modules in pre-order).
+    detail::NamedTensors stateDict() const;
+    // Copies entries into the model; names every missing, unexpected or mis-shaped key.
+    Status loadEntries(const detail::NamedTensors& entries, const std::string& source, bool backboneOnly);
+    // Frames -> input tensor on the device, validated.
+    Result<torch::Tensor> input(const FrameBatch& frames) const;
+    void prepareInference();           // eval, folding, memory format
+    void invalidateFolding() { foldedValid = false; }
+};
+
+} // namespace mas::model
