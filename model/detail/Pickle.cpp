@@ -479,10 +479,7 @@ private:
             case 'b': {                                                     // BUILD: state onto an object
                 PickleRef state = pop();
                 if (!state || m_stack.empty()) { ok = false; if (m_error.empty()) m_error = "BUILD without a target"; break; }
-                PickleRef& target = m_stack.back();
-                if (target->kind == Kind::Dict && state->kind == Kind::Dict)
-                    for (auto& e : state->entries) target->entries.push_back(e);
-                // Other states (numpy dtype details, tensor hooks) are not needed: skipped.
+                // Instance state (an OrderedDict's _metadata, numpy dtype details) is not needed: skipped.
                 break;
             }
             case 'Q': {                                                     // BINPERSID

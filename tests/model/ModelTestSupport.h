@@ -1,0 +1,66 @@
+#pragma once
+// Helpers for the model tests: running the PyTorch reference script with /usr/bin/python3 (torch 1.13),
+// and reading the raw float32 files it writes.
+#include <QByteArray>
+#include <QFile>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace mas::test {
+
+inline QString referenceScript()
+{
+    return qEnvironmentVariable("MAS_SOURCE_DIR", QStringLiteral(MAS_SOURCE_DIR_FALLBACK)) + "/tests/model/reference_manet.py";
+}
+
+// Empty when /usr/bin/python3 with torch and numpy can run; else why not (the test QSKIPs with it).
+inline QString referencePythonMissing()
+{
+    QProcess p;
+    p.start("/usr/bin/python3", {"-c", "import torch, numpy"});
+    if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return "needs /usr/bin/python3 with torch and numpy for the reference outputs (" +
+               QString::fromUtf8(p.readAllStandardError()).trimmed() + p.errorString() + ")";
+    return {};
+}
+
+// Runs reference_manet.py; returns its stderr on failure.
+inline QString runReference(const QStringList& args)
+{
+    QProcess p;
+    p.start("/usr/bin/python3", QStringList{referenceScript()} + args);
+    if (!p.waitForFinished(600000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return "reference_manet.py failed: " + QString::fromUtf8(p.readAllStandardError()) + p.errorString();
+    return {};
+}
+
+inline std::vector<float> readFloats(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray bytes = f.readAll();
+    std::vector<float> v(static_cast<size_t>(bytes.size()) / sizeof(float));
+    std::memcpy(v.data(), bytes.constData(), v.size() * sizeof(float));
+    return v;
+}
+
+// max |a - b| / max |b| (the relative difference the parity checks bound).
+inline double relativeDifference(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size() || b.empty())
+        return INFINITY;
+    double diff = 0, scale = 1e-12;
+    for (size_t i = 0; i < a.size(); ++i) {
+        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
+        scale = std::max(scale, std::abs(double(b[i])));
+    }
+    return diff / scale;
+}
+
+} // namespace mas::test

@@ -1,0 +1,134 @@
+// MANet in LibTorch against the PyTorch reference (tests/model/reference_manet.py, a faithful re-implementation
+// of mmaction2's ResNet-TSM + SE + MANetHead): the same official checkpoint must give the same logits and
+// embeddings, the same loss and the same gradients for one training step.
+#include "ManetModel.h"
+#include "Trainer.h"
+
+#include "ModelTestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace mas::model;
+
+class TestManetParity : public QObject {
+    Q_OBJECT
+private:
+    void checkParity(int depth, int size, int clips);
+private Q_SLOTS:
+    void initTestCase();
+    void depth18MatchesReference() { checkParity(18, 64, 2); }
+    void depth50MatchesReference() { checkParity(50, 64, 1); }
+    void temporalShiftMovesChannelsAcrossFrames();
+};
+
+void TestManetParity::initTestCase()
+{
+    ManetModel::setDeterministic(true, 0);
+}
+
+void TestManetParity::checkParity(int depth, int size, int clips)
+{
+    if (const QString missing = mas::test::referencePythonMissing(); !missing.isEmpty())
+        QSKIP(qPrintable(missing));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString error = mas::test::runReference({dir.path(), "--depth", QString::number(depth), "--size",
+                                                   QString::number(size), "--clips", QString::number(clips)});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QFile jsonFile(dir.filePath("reference.json"));
+    QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+    const QJsonObject ref = QJsonDocument::fromJson(jsonFile.readAll()).object();
+    const std::string checkpoint = dir.filePath("checkpoint.pth").toStdString();
+
+    // The official layout, read by our own parser: meta with numpy scalars, optimizer state.
+    Result<CheckpointInfo> info = inspectCheckpoint(checkpoint);
+    QVERIFY2(info.ok(), info.error().c_str());
+    QCOMPARE(info->format, std::string("mmaction2"));
+    QCOMPARE(info->depth, depth);
+    QCOMPARE(info->numClasses, 52);
+    QCOMPARE(info->embeddingDim, 300);
+    QVERIFY(info->hasOptimizer);
+    QCOMPARE(info->entryCount, ref.value("entries").toInteger());
+    QCOMPARE(info->valueCount, ref.value("values").toInteger());
+    QVERIFY2(info->metadataJson.find("\"best_score\":0.5") != std::string::npos, info->metadataJson.c_str());
+    QVERIFY2(info->metadataJson.find("\"best_epoch\":40") != std::string::npos, info->metadataJson.c_str());
+
+    ManetConfig config;
+    config.depth = depth;
+    config.dropout = 0.0; // the reference trains without dropout so the step is deterministic
+    Result<ManetModel> model = ManetModel::create(config);
+    QVERIFY2(model.ok(), model.error().c_str());
+    QCOMPARE(model->stateEntryCount(), ref.value("entries").toInteger());
+    QCOMPARE(model->parameterCount(), ref.value("values").toInteger());
+    const Status loaded = model->loadCheckpoint(checkpoint);
+    QVERIFY2(loaded.ok(), loaded.error().c_str());
+
+    const std::vector<float> input = mas::test::readFloats(dir.filePath("input.bin"));
+    const FrameBatch frames{input.data(), int64_t(clips) * 8, 3, size, size};
+    QCOMPARE(int64_t(input.size()), frames.frames * 3 * size * size);
+    Result<ForwardOutput> out = model->forward(frames);
+    QVERIFY2(out.ok(), out.error().c_str());
+    QCOMPARE(out->batch, int64_t(clips));
+    const double logitDiff = mas::test::relativeDifference(out->logits, mas::test::readFloats(dir.filePath("logits.bin")));
+    const double embDiff = mas::test::relativeDifference(out->embeddings, mas::test::readFloats(dir.filePath("embeddings.bin")));
+    qInfo("depth %d: logits relative difference %.3g, embeddings %.3g", depth, logitDiff, embDiff);
+    QVERIFY2(logitDiff < 1e-4, qPrintable(QString("logits differ by %1").arg(logitDiff)));
+    QVERIFY2(embDiff < 1e-4, qPrintable(QString("embeddings differ by %1").arg(embDiff)));
+
+    // One training step: CE + 50 x MSE to the label embeddings, BN in training mode, raw gradients.
+    Result<LabelEmbeddings> embeddings = LabelEmbeddings::loadNpy(dir.filePath("label_embeddings.npy").toStdString());
+    QVERIFY2(embeddings.ok(), embeddings.error().c_str());
+    TrainerOptions options;
+    options.bnEvalBelowBatch = 0;
+    options.keepGradients = true;
+    Trainer trainer(*&model.value(), options, embeddings.value());
+    std::vector<int> labels;
+    for (const QJsonValue& v : ref.value("labels").toArray())
+        labels.push_back(v.toInt());
+    Result<StepResult> step = trainer.step(frames, labels);
+    QVERIFY2(step.ok(), step.error().c_str());
+    const double refLoss = ref.value("loss").toDouble();
+    qInfo("depth %d: loss %.7f (reference %.7f), grad norm %.5f (reference %.5f)", depth, step->loss, refLoss, step->gradNorm,
+          ref.value("grad_norm").toDouble());
+    QVERIFY(std::abs(step->loss - refLoss) / std::abs(refLoss) < 1e-4);
+    QVERIFY(std::abs(step->classLoss - ref.value("cls_loss").toDouble()) < 1e-4 * std::max(1.0, step->classLoss));
+    QVERIFY(std::abs(step->gradNorm - ref.value("grad_norm").toDouble()) / ref.value("grad_norm").toDouble() < 1e-3);
+    const QJsonObject grads = ref.value("grads").toObject();
+    QVERIFY(grads.size() >= 5);
+    for (auto it = grads.begin(); it != grads.end(); ++it) {
+        const std::vector<float> mine = trainer.lastGradient(it.key().toStdString());
+        const std::vector<float> theirs = mas::test::readFloats(dir.filePath("grad_" + it.key() + ".bin"));
+        const double diff = mas::test::relativeDifference(mine, theirs);
+        QVERIFY2(diff < 1e-3, qPrintable(QString("gradient of %1 differs by %2").arg(it.key()).arg(diff)));
+    }
+}
+
+void TestManetParity::temporalShiftMovesChannelsAcrossFrames()
+{
+    // A frame-indexed constant input through a model with identity-like behaviour is hard to isolate via the
+    // public API; the parity checks above cover the shift. Here: a clip whose frames differ changes the
+    // logits of other frames' positions only through the shift, so permuting frames changes the output.
+    ManetConfig config;
+    config.depth = 18;
+    Result<ManetModel> model = ManetModel::create(config);
+    QVERIFY(model.ok());
+    std::vector<float> clip(8 * 3 * 32 * 32);
+    for (size_t i = 0; i < clip.size(); ++i)
+        clip[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
+    std::vector<float> reversed(clip.size());
+    const size_t frame = 3 * 32 * 32;
+    for (size_t t = 0; t < 8; ++t)
+        std::copy(clip.begin() + t * frame, clip.begin() + (t + 1) * frame, reversed.begin() + (7 - t) * frame);
+    Result<ForwardOutput> a = model->forward({clip.data(), 8, 3, 32, 32});
+    Result<ForwardOutput> b = model->forward({reversed.data(), 8, 3, 32, 32});
+    QVERIFY(a.ok() && b.ok());
+    // Without the shift the segment average would make the order irrelevant.
+    QVERIFY(mas::test::relativeDifference(a->logits, b->logits) > 1e-6);
+}
+
+QTEST_GUILESS_MAIN(TestManetParity)
+#include "tst_manetparity.moc"
