@@ -545,7 +545,12 @@ void toJson(const PickleRef& v, std::string& out, int depth, int64_t& budget)
     case Kind::Float: {
         if (!std::isfinite(v->real)) { out += "null"; break; }
         char buf[40];
-        std::snprintf(buf, sizeof buf, "%.17g", v->real);
+        // Shortest text that reads back as the same double.
+        for (int precision = 15; precision <= 17; ++precision) {
+            std::snprintf(buf, sizeof buf, "%.*g", precision, v->real);
+            if (std::strtod(buf, nullptr) == v->real)
+                break;
+        }
         out += buf;
         break;
     }
