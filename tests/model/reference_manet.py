@@ -11,6 +11,7 @@ usage: reference_manet.py OUT --depth 18 [--size 64] [--clips 2] [--seed 0]
        reference_manet.py --bench --depth 50 --batch 1 --iters 3 [--input FILE --output FILE]
 """
 import argparse
+import collections
 import json
 import os
 import sys
@@ -197,6 +198,34 @@ def main():
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     torch.save({'meta': meta, 'state_dict': sd, 'optimizer': optimizer.state_dict()},
                os.path.join(a.out, 'checkpoint.pth'))
+
+    # The same backbone under torchvision's ImageNet names (ImageNet-init loading); no SE layers there.
+    tv = {}
+    for k, v in sd.items():
+        if not k.startswith('backbone.') or '.conv.fcce.' in k or '.action_p2_' in k:
+            continue
+        k = k[len('backbone.'):]
+        k = k.replace('conv1.conv.net.weight', 'conv1.weight').replace('downsample.conv.', 'downsample.0.')
+        k = k.replace('downsample.bn.', 'downsample.1.')
+        if k.startswith('conv1.conv.'):
+            k = 'conv1.' + k[len('conv1.conv.'):]
+        elif k.startswith('conv1.bn.'):
+            k = 'bn1.' + k[len('conv1.bn.'):]
+        else:
+            for i in '123':
+                k = k.replace('.conv%s.conv.' % i, '.conv%s.' % i).replace('.conv%s.bn.' % i, '.bn%s.' % i)
+        tv[k] = v
+    tv['fc.weight'] = torch.zeros(1000, model.backbone.feat_dim)
+    tv['fc.bias'] = torch.zeros(1000)
+    torch.save(tv, os.path.join(a.out, 'torchvision.pth'))
+    # A tiny checkpoint in the official layout (views sharing storages, int64, numpy scalars): fuzz seed.
+    base = torch.arange(24, dtype=torch.float32)
+    tiny = collections.OrderedDict([('a.weight', base.view(2, 3, 4)), ('a.view', base[4:10].view(2, 3)),
+                                    ('a.t', base.view(4, 6).t()), ('b.count', torch.tensor(7)),
+                                    ('b.half', torch.ones(3, dtype=torch.float16))])
+    torch.save({'meta': {'best': numpy.float64(0.25), 'n': numpy.int64(3), 'l': [1, 2.5, None, True], 't': (1, 'x')},
+                'state_dict': tiny, 'optimizer': {'state': {}, 'param_groups': [{'lr': 0.01, 'params': [0, 1]}]}},
+               os.path.join(a.out, 'tiny.pth'))
 
     g = torch.Generator().manual_seed(a.seed + 1)
     frames = a.clips * 8
