@@ -1,0 +1,183 @@
+// bench_model: MANet clips/s on this machine (float32, 8 segments, 224x224) at batch 1 and 8, for each CPU
+// variant (plain, channels-last, BN folded into convs, both), next to the same network and weights in PyTorch
+// eager run by /usr/bin/python3 (torch.set_num_threads(2), no_grad) on the same input; prints the speed ratio,
+// the max relative difference of the logits, and peak memory.
+// usage: bench_model [--iters N] [--depths 50,18] [--batches 1,8] [--python /usr/bin/python3] [--threads N]
+#include "ManetModel.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace mas::model;
+
+namespace {
+
+double maxRelativeDifference(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size() || a.empty())
+        return INFINITY;
+    double diff = 0, scale = 1e-12;
+    for (size_t i = 0; i < a.size(); ++i) {
+        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
+        scale = std::max(scale, std::abs(double(b[i])));
+    }
+    return diff / scale;
+}
+
+std::vector<int> parseList(const std::string& s)
+{
+    std::vector<int> out;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, ','))
+        out.push_back(std::atoi(item.c_str()));
+    return out;
+}
+
+double peakRssMiB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024.0;
+}
+
+bool cpuHas(const std::string& flag)
+{
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("flags", 0) == 0)
+            return (" " + line + " ").find(" " + flag + " ") != std::string::npos;
+    return false;
+}
+
+struct Timed {
+    double clipsPerSecond = 0;
+    std::vector<float> logits;
+};
+
+Timed timeForward(ManetModel& model, const std::vector<float>& input, int batch, int iters)
+{
+    const FrameBatch frames{input.data(), int64_t(batch) * 8, 3, 224, 224};
+    Timed t;
+    Result<ForwardOutput> warm = model.forward(frames);
+    if (!warm) {
+        std::fprintf(stderr, "forward failed: %s\n", warm.error().c_str());
+        std::exit(1);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < iters; ++i)
+        t.logits = model.forward(frames)->logits;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    t.clipsPerSecond = batch * iters / seconds;
+    return t;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int iters = 3, threads = 0;
+    std::vector<int> depths{50, 18}, batches{1, 8};
+    std::string python = "/usr/bin/python3";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i], v = argv[i + 1];
+        if (a == "--iters") iters = std::max(1, std::atoi(v.c_str()));
+        else if (a == "--depths") depths = parseList(v);
+        else if (a == "--batches") batches = parseList(v);
+        else if (a == "--python") python = v;
+        else if (a == "--threads") threads = std::atoi(v.c_str());
+    }
+    ManetModel::setThreads(threads);
+    ManetModel::setDeterministic(false, 0);
+    const std::string script = std::string(MAS_SOURCE_DIR) + "/tests/model/reference_manet.py";
+    const bool havePython = std::system((python + " -c 'import torch' 2>/dev/null").c_str()) == 0;
+    const std::string tmp = "/tmp/bench_model." + std::to_string(getpid());
+    std::system(("mkdir -p " + tmp).c_str());
+
+    std::printf("MANet inference, float32, 8 segments, 224x224, %d timed iterations after one warm-up\n", iters);
+    std::printf("CUDA available: %s; bf16: %s\n", ManetModel::cudaAvailable() ? "yes" : "no",
+                cpuHas("avx512_bf16") ? "CPU has AVX512-BF16 (not used: float32 parity first)"
+                                      : "not used (this CPU lacks AVX512-BF16)");
+    std::printf("%-8s %5s %-22s %10s %10s %8s %12s\n", "model", "batch", "variant", "clips/s", "eager", "ratio", "max rel diff");
+
+    std::mt19937 rng(42);
+    std::normal_distribution<float> normal;
+    for (int depth : depths) {
+        ManetConfig config;
+        config.depth = depth;
+        Result<ManetModel> model = ManetModel::create(config);
+        if (!model) {
+            std::fprintf(stderr, "%s\n", model.error().c_str());
+            return 1;
+        }
+        const std::string checkpoint = tmp + "/manet" + std::to_string(depth) + ".pth";
+        if (Status s = model->saveCheckpoint(checkpoint); !s) {
+            std::fprintf(stderr, "%s\n", s.error().c_str());
+            return 1;
+        }
+        for (int batch : batches) {
+            std::vector<float> input(size_t(batch) * 8 * 3 * 224 * 224);
+            for (float& v : input)
+                v = normal(rng);
+            // PyTorch eager on the same weights and input.
+            double eager = 0;
+            std::vector<float> eagerLogits;
+            if (havePython) {
+                const std::string in = tmp + "/input.bin", out = tmp + "/eager_logits.bin", res = tmp + "/eager.json";
+                std::ofstream(in, std::ios::binary).write(reinterpret_cast<const char*>(input.data()), std::streamsize(input.size() * 4));
+                const std::string cmd = python + " " + script + " --bench --depth " + std::to_string(depth) + " --batch " +
+                                        std::to_string(batch) + " --iters " + std::to_string(iters) + " --threads 2 --checkpoint " +
+                                        checkpoint + " --input " + in + " --output " + out + " > " + res;
+                if (std::system(cmd.c_str()) == 0) {
+                    std::ifstream r(res);
+                    std::string text((std::istreambuf_iterator<char>(r)), {});
+                    const auto at = text.find("\"clips_per_s\": ");
+                    if (at != std::string::npos)
+                        eager = std::atof(text.c_str() + at + 15);
+                    std::ifstream l(out, std::ios::binary);
+                    eagerLogits.resize(size_t(batch) * 52);
+                    l.read(reinterpret_cast<char*>(eagerLogits.data()), std::streamsize(eagerLogits.size() * 4));
+                }
+            }
+            struct Variant {
+                const char* name;
+                bool channelsLast, fold;
+            };
+            const Variant variants[] = {{"plain", false, false}, {"channels-last", true, false}, {"fold-bn", false, true},
+                                        {"channels-last+fold-bn", true, true}};
+            std::string best;
+            double bestSpeed = 0;
+            for (const Variant& v : variants) {
+                model->setChannelsLast(v.channelsLast);
+                model->setFoldBatchNorm(v.fold);
+                const Timed t = timeForward(model.value(), input, batch, iters);
+                const double diff = eagerLogits.empty() ? NAN : maxRelativeDifference(t.logits, eagerLogits);
+                std::printf("MANet-%-2d %5d %-22s %10.2f %10.2f %8.2f %12.2e\n", depth, batch, v.name, t.clipsPerSecond, eager,
+                            eager > 0 ? t.clipsPerSecond / eager : NAN, diff);
+                std::fflush(stdout);
+                if (t.clipsPerSecond > bestSpeed && (std::isnan(diff) || diff < 1e-4)) {
+                    bestSpeed = t.clipsPerSecond;
+                    best = v.name;
+                }
+            }
+            std::printf("  -> fastest within 1e-4 of eager: %s (%.2f clips/s, %.2fx eager)\n", best.c_str(), bestSpeed,
+                        eager > 0 ? bestSpeed / eager : NAN);
+            model->setChannelsLast(false);
+            model->setFoldBatchNorm(false);
+        }
+    }
+    std::printf("peak resident memory of this process: %.0f MiB\n", peakRssMiB());
+    std::system(("rm -rf " + tmp).c_str());
+    return 0;
+}
