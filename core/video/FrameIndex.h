@@ -73,8 +73,11 @@ public:
     int timeBaseDen() const { return m_timeBaseDen; }
     int streamIndex() const { return m_streamIndex; }
     QString contentHash() const { return m_contentHash; }
-    // False when the packets carried no timestamps (then the decoder counts frames instead).
+    // False when packets lack presentation timestamps (AVI with B-frames, raw streams): the decoder
+    // then counts frames from the keyframe it seeked to instead of reading their timestamps.
     bool hasTimestamps() const { return m_hasTimestamps; }
+    // False without presentation timestamps: every backward seek restarts from the beginning.
+    bool seekable() const { return m_seekable; }
 
 private:
     friend class FrameIndexBuilder;
@@ -83,6 +86,7 @@ private:
     int m_timeBaseDen = 1;
     int m_streamIndex = -1;
     bool m_hasTimestamps = true;
+    bool m_seekable = true;
     QString m_contentHash;
 };
 

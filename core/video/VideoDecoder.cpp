@@ -1,0 +1,397 @@
+#include "video/VideoDecoder.h"
+
+#include "video/detail/Ffmpeg.h"
+#include "video/detail/RgbConverter.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+namespace mas {
+
+QString colorConversionName()
+{
+    return QStringLiteral("ffmpeg-swscale:bicubic;matrix=stream(default bt601);range=stream;out=rgb24-full;rotate=display");
+}
+
+namespace {
+
+void quietFfmpegLogs()
+{
+    static std::once_flag once;
+    // Damaged files make FFmpeg print pages of warnings; our errors are values. MAS_FFMPEG_LOG=1 keeps them.
+    std::call_once(once, [] {
+        if (qEnvironmentVariableIsEmpty("MAS_FFMPEG_LOG"))
+            av_log_set_level(AV_LOG_FATAL);
+    });
+}
+
+VideoError fail(VideoErrorKind kind, const QString& path, const QString& what, int code = 0)
+{
+    QString message = QStringLiteral("%1: %2").arg(path, what);
+    if (code < 0)
+        message += QStringLiteral(" (%1)").arg(ff::errorText(code));
+    return {kind, message, code};
+}
+
+// LRU of decoded pictures (references to the decoder's own frames: no copy), bounded in bytes.
+class PictureCache {
+public:
+    void setLimit(size_t bytes) { m_limit = bytes; evict(); }
+    const AVFrame* find(int index)
+    {
+        auto it = m_map.find(index);
+        if (it == m_map.end())
+            return nullptr;
+        m_order.splice(m_order.begin(), m_order, it->second.position);
+        return it->second.frame.get();
+    }
+    void insert(int index, const AVFrame* frame)
+    {
+        if (m_map.count(index) || m_limit == 0)
+            return;
+        ff::FramePtr ref(av_frame_clone(frame));
+        if (!ref)
+            return;
+        const int bytes = av_image_get_buffer_size(static_cast<AVPixelFormat>(frame->format), frame->width, frame->height, 1);
+        m_order.push_front(index);
+        Entry e{std::move(ref), size_t(std::max(bytes, 1)), m_order.begin()};
+        m_bytes += e.bytes;
+        m_map.emplace(index, std::move(e));
+        evict();
+    }
+    void clear()
+    {
+        m_map.clear();
+        m_order.clear();
+        m_bytes = 0;
+    }
+
+private:
+    struct Entry {
+        ff::FramePtr frame;
+        size_t bytes;
+        std::list<int>::iterator position;
+    };
+    void evict()
+    {
+        while (m_bytes > m_limit && !m_order.empty()) {
+            auto it = m_map.find(m_order.back());
+            m_bytes -= it->second.bytes;
+            m_map.erase(it);
+            m_order.pop_back();
+        }
+    }
+    std::unordered_map<int, Entry> m_map;
+    std::list<int> m_order;
+    size_t m_bytes = 0;
+    size_t m_limit = 256u << 20;
+};
+
+} // namespace
+
+struct VideoDecoder::Impl {
+    QString path;
+    DecoderOptions options;
+    VideoProbeInfo info;
+    FrameIndex index;
+    ff::InterruptDeadline watchdog;
+    ff::FormatContextPtr fmt;
+    ff::CodecContextPtr codec;
+    int streamIndex = -1;
+    int rotation = 0;
+    ff::PacketPtr packet = ff::makePacket();
+    ff::FramePtr frame = ff::makeFrame();
+    ff::FramePtr current = ff::makeFrame(); // the last target picture (kept even with no cache)
+    ff::RgbConverter converter;
+    PictureCache cache;
+    DecoderStats stats;
+
+    int lastOutput = -1;      // index of the last frame out of the decoder since the last seek
+    bool needSeek = true;     // decoder state unknown (fresh, drained or failed): seek before decoding
+    bool flushedToEnd = false;
+    int lastReturned = -1;    // for nextFrame()
+
+    VideoResult<VideoOk> seekToKeyframe(int keyframe);
+    VideoResult<const AVFrame*> decodeUntil(int target, int seekFloor);
+    VideoResult<const AVFrame*> picture(int target);
+    VideoFrame makeFrame(int index, const AVFrame* picture, QSize size);
+    int indexOf(const AVFrame* f) const;
+};
+
+int VideoDecoder::Impl::indexOf(const AVFrame* f) const
+{
+    if (index.hasTimestamps()) {
+        int64_t ts = f->best_effort_timestamp;
+        if (ts == AV_NOPTS_VALUE)
+            ts = f->pts;
+        if (ts != AV_NOPTS_VALUE) {
+            const int i = index.frameAtPts(ts);
+            if (i >= 0 && index.pts(i) == ts)
+                return i;
+        }
+    }
+    return lastOutput + 1; // no usable timestamp: frames come out in order
+}
+
+VideoResult<VideoOk> VideoDecoder::Impl::seekToKeyframe(int keyframe)
+{
+    avcodec_flush_buffers(codec.get());
+    int rc;
+    if (index.seekable() && keyframe > 0) {
+        // Seek by the keyframe's own pts from our index (decoders such as HEVC overshoot otherwise).
+        rc = av_seek_frame(fmt.get(), streamIndex, index.pts(keyframe), AVSEEK_FLAG_BACKWARD);
+    } else {
+        const int64_t first = index.seekable() ? index.pts(0) : 0;
+        rc = avformat_seek_file(fmt.get(), streamIndex, INT64_MIN, first, first, 0);
+        if (rc < 0)
+            rc = av_seek_frame(fmt.get(), -1, 0, AVSEEK_FLAG_BYTE);
+        keyframe = 0;
+    }
+    ++stats.seeks;
+    if (rc < 0)
+        return fail(VideoErrorKind::DecodeFailed, path, QStringLiteral("cannot seek to frame %1").arg(keyframe), rc);
+    lastOutput = keyframe - 1;
+    needSeek = false;
+    flushedToEnd = false;
+    return VideoOk{};
+}
+
+// Decodes forward until frame `target` comes out. Frames before `seekFloor` (open-GOP leading
+// pictures after a seek) are dropped; every other frame on the way is cached.
+VideoResult<const AVFrame*> VideoDecoder::Impl::decodeUntil(int target, int seekFloor)
+{
+    const int distance = std::max(0, target - lastOutput);
+    // Packet cap: the frames to go, the decoder's delay (B-frames, threads) and slack for damage.
+    const int64_t packetCap = int64_t(distance) * 2 + 64 + 4 * std::max(1, codec->thread_count);
+    int64_t packetsRead = 0;
+    watchdog.arm(std::chrono::milliseconds(options.requestTimeoutMs));
+    for (;;) {
+        int rc = avcodec_receive_frame(codec.get(), frame.get());
+        if (rc == 0) {
+            ++stats.decodedFrames;
+            if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags)
+                ++stats.corruptFrames;
+            const int i = indexOf(frame.get());
+            if (i < seekFloor || i <= lastOutput - 1) {
+                av_frame_unref(frame.get());
+                continue;
+            }
+            lastOutput = i;
+            cache.insert(i, frame.get());
+            if (i == target) {
+                watchdog.disarm();
+                av_frame_unref(current.get());
+                av_frame_move_ref(current.get(), frame.get());
+                return static_cast<const AVFrame*>(current.get());
+            }
+            av_frame_unref(frame.get());
+            if (i > target) {
+                watchdog.disarm();
+                return fail(VideoErrorKind::DecodeFailed, path,
+                            QStringLiteral("frame %1 could not be decoded (damaged data; the decoder went on at frame %2)")
+                                .arg(target).arg(i));
+            }
+            continue;
+        }
+        if (rc == AVERROR_EOF) {
+            watchdog.disarm();
+            needSeek = true;
+            flushedToEnd = true;
+            if (target >= index.frameCount())
+                return fail(VideoErrorKind::EndOfStream, path, QStringLiteral("end of stream"));
+            return fail(VideoErrorKind::DecodeFailed, path,
+                        QStringLiteral("the stream ended before frame %1 (last decoded: %2; truncated or damaged file)")
+                            .arg(target).arg(lastOutput));
+        }
+        if (rc != AVERROR(EAGAIN)) {
+            needSeek = true;
+            watchdog.disarm();
+            return fail(VideoErrorKind::DecodeFailed, path, QStringLiteral("decoding frame %1 failed").arg(target), rc);
+        }
+        // The decoder wants input.
+        if (flushedToEnd) {
+            needSeek = true;
+            return fail(VideoErrorKind::DecodeFailed, path, QStringLiteral("decoder stalled after the end of stream"));
+        }
+        if (++packetsRead > packetCap || watchdog.fired) {
+            needSeek = true;
+            watchdog.disarm();
+            return fail(VideoErrorKind::Timeout, path,
+                        QStringLiteral("gave up on frame %1 after reading %2 packets (damaged or pathological file)")
+                            .arg(target).arg(packetsRead - 1));
+        }
+        rc = av_read_frame(fmt.get(), packet.get());
+        if (rc == AVERROR_EOF || (rc < 0 && fmt->pb && avio_feof(fmt->pb))) {
+            // End of file: a null packet drains the frames the decoder still holds; receive_frame
+            // then gives them and finally AVERROR_EOF (handled above).
+            avcodec_send_packet(codec.get(), nullptr);
+            flushedToEnd = true;
+            continue;
+        }
+        if (rc < 0) {
+            needSeek = true;
+            watchdog.disarm();
+            const bool timeout = watchdog.fired || rc == AVERROR_EXIT;
+            return fail(timeout ? VideoErrorKind::Timeout : VideoErrorKind::DecodeFailed, path,
+                        QStringLiteral("reading packets for frame %1 failed").arg(target), rc);
+        }
+        if (packet->stream_index == streamIndex && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
+            rc = avcodec_send_packet(codec.get(), packet.get());
+            if (rc < 0 && rc != AVERROR(EAGAIN))
+                ++stats.corruptFrames; // bad packet: skip it, best effort
+        }
+        av_packet_unref(packet.get());
+    }
+}
+
+VideoResult<const AVFrame*> VideoDecoder::Impl::picture(int target)
+{
+    if (const AVFrame* hit = cache.find(target)) {
+        ++stats.cacheHits;
+        return hit;
+    }
+    const int keyframe = index.keyframeAtOrBefore(target);
+    const bool forward = !needSeek && target > lastOutput && (keyframe <= lastOutput + 1 || !index.seekable());
+    if (forward) {
+        auto r = decodeUntil(target, 0);
+        if (r || r.videoError().kind == VideoErrorKind::Timeout)
+            return r;
+        // fall through: retry from a keyframe
+    }
+    // Seek to the keyframe at or before the target; if the decoder cannot produce the target from
+    // there (landed after it, open GOP, missing keyframe flag), step back one keyframe and retry.
+    int start = keyframe;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        auto s = seekToKeyframe(start);
+        if (!s)
+            return s.videoError();
+        auto r = decodeUntil(target, start);
+        if (r || r.videoError().kind == VideoErrorKind::Timeout || r.videoError().kind == VideoErrorKind::EndOfStream)
+            return r;
+        if (start == 0)
+            return r;
+        start = index.keyframeAtOrBefore(start - 1);
+    }
+    return fail(VideoErrorKind::DecodeFailed, path, QStringLiteral("frame %1 could not be decoded").arg(target));
+}
+
+VideoFrame VideoDecoder::Impl::makeFrame(int i, const AVFrame* pic, QSize size)
+{
+    VideoFrame out;
+    out.index = i;
+    out.pts = index.pts(i);
+    out.seconds = index.secondsOf(i);
+    out.keyframe = index.isKeyframe(i);
+    out.image = converter.convert(pic, options.applyRotation ? rotation : 0, size);
+    return out;
+}
+
+VideoDecoder::VideoDecoder() : d(std::make_unique<Impl>()) {}
+VideoDecoder::~VideoDecoder() = default;
+
+VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& path, const DecoderOptions& options,
+                                                             std::optional<FrameIndex> index)
+{
+    quietFfmpegLogs();
+    std::unique_ptr<VideoDecoder> decoder(new VideoDecoder());
+    Impl& d = *decoder->d;
+    d.path = path;
+    d.options = options;
+    d.cache.setLimit(size_t(std::max(0, options.cacheMegabytes)) << 20);
+
+    if (index && !index->isEmpty()) {
+        d.index = std::move(*index);
+    } else {
+        auto built = FrameIndex::loadOrBuild(path, options.indexCacheDir);
+        if (!built)
+            return built.videoError();
+        d.index = std::move(built).value();
+    }
+
+    ProbeOptions probeOptions;
+    probeOptions.countFramesWhenUnknown = false;
+    auto probe = probeVideo(path, probeOptions);
+    if (!probe)
+        return VideoError{VideoErrorKind::OpenFailed, probe.error()};
+    d.info = probe.value();
+    d.info.frameCount = d.index.frameCount();
+    d.info.frameCountExact = true;
+    d.info.keyframeCount = d.index.keyframeCount();
+
+    QString error;
+    d.fmt = ff::openInput(path, &d.watchdog, &error);
+    if (!d.fmt)
+        return VideoError{VideoErrorKind::OpenFailed, error};
+    d.streamIndex = d.index.streamIndex();
+    if (d.streamIndex < 0 || d.streamIndex >= int(d.fmt->nb_streams)
+        || d.fmt->streams[d.streamIndex]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO)
+        return fail(VideoErrorKind::OpenFailed, path, QStringLiteral("the frame index does not match the file's video stream"));
+    for (unsigned i = 0; i < d.fmt->nb_streams; ++i)
+        d.fmt->streams[i]->discard = (int(i) == d.streamIndex) ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    AVStream* st = d.fmt->streams[d.streamIndex];
+    d.rotation = ff::displayRotation(st);
+
+    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec)
+        return fail(VideoErrorKind::OpenFailed, path,
+                    QStringLiteral("no decoder for the video codec %1").arg(QString::fromUtf8(avcodec_get_name(st->codecpar->codec_id))));
+    d.codec.reset(avcodec_alloc_context3(codec));
+    int rc = avcodec_parameters_to_context(d.codec.get(), st->codecpar);
+    if (rc < 0)
+        return fail(VideoErrorKind::OpenFailed, path, QStringLiteral("bad codec parameters"), rc);
+    d.codec->pkt_timebase = st->time_base;
+    d.codec->thread_count = options.threads > 0 ? options.threads : std::min(16, QThread::idealThreadCount());
+    d.codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    rc = avcodec_open2(d.codec.get(), codec, nullptr);
+    if (rc < 0)
+        return fail(VideoErrorKind::OpenFailed, path, QStringLiteral("cannot open the %1 decoder").arg(QString::fromUtf8(codec->name)), rc);
+    return decoder;
+}
+
+QString VideoDecoder::path() const { return d->path; }
+const VideoProbeInfo& VideoDecoder::info() const { return d->info; }
+const FrameIndex& VideoDecoder::frameIndex() const { return d->index; }
+int VideoDecoder::frameCount() const { return d->index.frameCount(); }
+QSize VideoDecoder::frameSize() const
+{
+    const bool quarter = d->options.applyRotation && (d->rotation == 90 || d->rotation == 270);
+    return quarter ? QSize(d->info.codedHeight, d->info.codedWidth) : QSize(d->info.codedWidth, d->info.codedHeight);
+}
+
+VideoResult<VideoFrame> VideoDecoder::frameAt(int index, QSize size)
+{
+    if (index >= frameCount())
+        return fail(VideoErrorKind::EndOfStream, d->path,
+                    QStringLiteral("frame %1 is past the end (%2 frames)").arg(index).arg(frameCount()));
+    if (index < 0)
+        return fail(VideoErrorKind::OutOfRange, d->path, QStringLiteral("frame %1 does not exist").arg(index));
+    auto pic = d->picture(index);
+    if (!pic)
+        return pic.videoError();
+    VideoFrame out = d->makeFrame(index, pic.value(), size);
+    if (out.image.isNull())
+        return fail(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot convert frame %1 to RGB").arg(index));
+    d->lastReturned = index;
+    return out;
+}
+
+VideoResult<VideoFrame> VideoDecoder::frameAtTime(double seconds, QSize size)
+{
+    if (seconds < 0)
+        return fail(VideoErrorKind::OutOfRange, d->path, QStringLiteral("time %1 s is before the start").arg(seconds));
+    if (seconds >= d->index.durationSeconds())
+        return fail(VideoErrorKind::EndOfStream, d->path, QStringLiteral("time %1 s is past the end").arg(seconds));
+    return frameAt(d->index.frameAtSeconds(seconds), size);
+}
+
+VideoResult<VideoFrame> VideoDecoder::nextFrame(QSize size) { return frameAt(d->lastReturned + 1, size); }
+
+void VideoDecoder::setCacheLimitMegabytes(int megabytes) { d->cache.setLimit(size_t(std::max(0, megabytes)) << 20); }
+
+DecoderStats VideoDecoder::stats() const { return d->stats; }
+
+} // namespace mas

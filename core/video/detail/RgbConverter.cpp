@@ -1,0 +1,92 @@
+#include "video/detail/RgbConverter.h"
+
+#include <QTransform>
+
+#include <cmath>
+
+namespace mas::ff {
+namespace {
+
+// swscale warns about the deprecated full-range "J" formats: use the plain format plus full range.
+AVPixelFormat unJ(AVPixelFormat f, bool* fullRange)
+{
+    switch (f) {
+    case AV_PIX_FMT_YUVJ420P: *fullRange = true; return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: *fullRange = true; return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: *fullRange = true; return AV_PIX_FMT_YUV444P;
+    case AV_PIX_FMT_YUVJ440P: *fullRange = true; return AV_PIX_FMT_YUV440P;
+    case AV_PIX_FMT_YUVJ411P: *fullRange = true; return AV_PIX_FMT_YUV411P;
+    default: return f;
+    }
+}
+
+int frameColorspace(const AVFrame* frame)
+{
+    switch (frame->colorspace) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M: return SWS_CS_ITU601;
+    default: return SWS_CS_DEFAULT; // unspecified: BT.601, the ffmpeg program's choice
+    }
+}
+
+} // namespace
+
+QSize RgbConverter::outputSize(int displayWidth, int displayHeight, QSize requested)
+{
+    int w = requested.width() > 0 ? requested.width() : 0;
+    int h = requested.height() > 0 ? requested.height() : 0;
+    if (w == 0 && h == 0)
+        return {displayWidth, displayHeight};
+    if (w == 0)
+        w = std::max(1, int(std::lround(double(displayWidth) * h / displayHeight)));
+    if (h == 0)
+        h = std::max(1, int(std::lround(double(displayHeight) * w / displayWidth)));
+    return {w, h};
+}
+
+QImage RgbConverter::convert(const AVFrame* frame, int rotation, QSize requested)
+{
+    const bool quarter = rotation == 90 || rotation == 270;
+    const int displayW = quarter ? frame->height : frame->width;
+    const int displayH = quarter ? frame->width : frame->height;
+    const QSize out = outputSize(displayW, displayH, requested);
+    // Scale in coded orientation, then turn: exact for multiples of 90 degrees.
+    const int dstW = quarter ? out.height() : out.width();
+    const int dstH = quarter ? out.width() : out.height();
+
+    bool fullRange = frame->color_range == AVCOL_RANGE_JPEG;
+    const AVPixelFormat srcFormat = unJ(static_cast<AVPixelFormat>(frame->format), &fullRange);
+    const int space = frameColorspace(frame);
+    if (!m_sws || m_srcW != frame->width || m_srcH != frame->height || m_srcFormat != srcFormat || m_dstW != dstW
+        || m_dstH != dstH || m_space != space || m_range != int(fullRange)) {
+        m_sws.reset(sws_getContext(frame->width, frame->height, srcFormat, dstW, dstH, AV_PIX_FMT_RGB24, SWS_BICUBIC,
+                                   nullptr, nullptr, nullptr));
+        if (!m_sws)
+            return {};
+        sws_setColorspaceDetails(m_sws.get(), sws_getCoefficients(space), fullRange ? 1 : 0,
+                                 sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+        m_srcW = frame->width;
+        m_srcH = frame->height;
+        m_srcFormat = srcFormat;
+        m_dstW = dstW;
+        m_dstH = dstH;
+        m_space = space;
+        m_range = int(fullRange);
+    }
+    QImage image(dstW, dstH, QImage::Format_RGB888);
+    if (image.isNull())
+        return {};
+    uint8_t* dst[4] = {image.bits(), nullptr, nullptr, nullptr};
+    int dstStride[4] = {int(image.bytesPerLine()), 0, 0, 0};
+    sws_scale(m_sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dstStride);
+    if (rotation != 0)
+        image = image.transformed(QTransform().rotate(rotation));
+    return image;
+}
+
+} // namespace mas::ff
