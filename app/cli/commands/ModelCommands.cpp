@@ -1,8 +1,13 @@
-// `model info FILE`: what a checkpoint holds (or exactly why it cannot be loaded), through model/'s
-// torch-free API.
+// `model info FILE`: what a checkpoint holds (or exactly why it cannot be loaded); `classify VIDEO...`: top-k
+// classes and body parts per video with MANet. Both through model/'s torch-free API.
 #include "CliCommand.h"
 
 #include "ManetModel.h"
+#include "Prediction.h"
+#include "taxonomy/Taxonomy.h"
+#include "video/ClipPipeline.h"
+
+#include <QJsonArray>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -64,6 +69,81 @@ int runModelInfo(CliContext& ctx)
             << "metadata:      " << metadata << Qt::endl;
     return loadable.startsWith("no") ? Failure : Success;
 }
+
+int runClassify(CliContext& ctx)
+{
+    QStringList args = ctx.args;
+    const QString modelPath = takeOption(args, "--model");
+    const QString depthText = takeOption(args, "--depth");
+    const int top = takeOption(args, "--top", "5").toInt();
+    const QString deviceName = takeOption(args, "--device", "auto");
+    const bool json = takeFlag(args, "--json");
+    if (modelPath.isEmpty() || args.isEmpty() || top < 1)
+        return fail(ctx, "usage: classify VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--json]", UsageError);
+    const model::Device device = deviceName == "cpu"    ? model::Device::Cpu
+                                 : deviceName == "cuda" ? model::Device::Cuda
+                                                        : model::Device::Auto;
+    model::Result<model::ManetModel> m = model::ManetModel::fromCheckpoint(modelPath.toStdString(), device);
+    if (!m)
+        return fail(ctx, QString::fromStdString(m.error()));
+    if (!depthText.isEmpty() && depthText.toInt() != m->config().depth)
+        return fail(ctx, QString("%1 holds a MANet of depth %2, not %3").arg(modelPath).arg(m->config().depth).arg(depthText));
+    const Taxonomy& taxonomy = Taxonomy::builtinMa52();
+    std::vector<int> bodyParts;
+    for (int k = 0; k < m->config().numClasses; ++k)
+        bodyParts.push_back(k < taxonomy.classCount() ? taxonomy.bodyPartOfClass(k) : -1);
+    ClipPipelineConfig pipelineConfig;
+    pipelineConfig.segments = m->config().segments;
+    const ClipPipeline pipeline(pipelineConfig);
+    QJsonArray results;
+    int failures = 0;
+    for (const QString& video : args) {
+        if (interruptRequested())
+            return Interrupted;
+        VideoResult<ClipTensor> clip = pipeline.testClip(video);
+        if (!clip) {
+            ctx.err << "mastudio-cli: " << clip.error() << Qt::endl;
+            ++failures;
+            continue;
+        }
+        const ClipTensor& c = clip.value();
+        model::Result<model::ForwardOutput> out = m->forward({c.data.data(), c.segments, c.channels, c.height, c.width});
+        if (!out) {
+            ctx.err << "mastudio-cli: " << video << ": " << QString::fromStdString(out.error()) << Qt::endl;
+            ++failures;
+            continue;
+        }
+        const model::ClipPrediction p = model::predictClip(out->logits.data(), out->numClasses, top, bodyParts);
+        if (json) {
+            QJsonArray classes;
+            for (const model::ScoredClass& s : p.topClasses) {
+                const ActionClass* a = taxonomy.classById(s.classId);
+                classes.append(QJsonObject{{"id", s.classId}, {"name", a ? a->name : QString()}, {"score", double(s.score)}});
+            }
+            QJsonArray parts;
+            for (float v : p.bodyPartScores)
+                parts.append(double(v));
+            results.append(QJsonObject{{"video", video}, {"top", classes}, {"body_part", p.bestBodyPart},
+                                       {"body_part_scores", parts}, {"color_conversion", c.colorConversion}});
+        } else {
+            ctx.out << video << '\n';
+            for (const model::ScoredClass& s : p.topClasses) {
+                const ActionClass* a = taxonomy.classById(s.classId);
+                const BodyPart* b = a ? taxonomy.bodyPart(a->bodyPartId) : nullptr;
+                ctx.out << QString("  %1  %2 %3 (%4)").arg(s.score, 6, 'f', 4).arg(s.classId, 2).arg(a ? a->name : "?",
+                                                                                                      b ? b->name : "?")
+                        << '\n';
+            }
+        }
+    }
+    if (json)
+        ctx.out << QJsonDocument(results).toJson(QJsonDocument::Indented);
+    ctx.out.flush();
+    return failures ? Failure : Success;
+}
+
+const CliRegistration classifyReg({"classify", "VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--json]",
+                                   "top classes and body parts of whole videos with a MANet checkpoint", runClassify});
 
 const CliRegistration infoReg({"model info", "FILE [--json]",
                                "describe a MANet checkpoint (official, app or ImageNet init) or say why it cannot load",
