@@ -1,0 +1,141 @@
+#pragma once
+// The project file (`*.mas`): one SQLite database per project holding videos (by path relative to
+// the project file), segments, labels, model versions, predictions, split plans and an append-only
+// edit log. Big blobs (frame indexes, thumbnails, features, checkpoints) live in files under
+// cacheDir(), never in rows.
+//
+// Durability: WAL journal with synchronous=FULL, so every edit method has committed and synced its
+// own transaction (edit + edit-log row) before it returns. Bulk methods use one transaction per call
+// and roll back entirely when cancelled or failing.
+//
+// Threads: a ProjectStore is one SQLite connection and must be used on the thread that opened it;
+// another thread calls openAnotherConnection() (on that thread) for its own.
+//
+// Processes: a read-write store holds an exclusive flock on the sidecar `P.mas.lock` (with its pid
+// in it). A second process asking for ReadWrite is refused naming that pid; PreferReadWrite opens
+// read-only with notice() saying so. The lock dies with its process (kill -9 included).
+#include "store/StoreTypes.h"
+#include "taxonomy/Taxonomy.h"
+#include "util/Result.h"
+
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace mas::store {
+
+class ProjectStore {
+public:
+    ~ProjectStore();
+    ProjectStore(const ProjectStore&) = delete;
+    ProjectStore& operator=(const ProjectStore&) = delete;
+
+    // A new project file (refuses to overwrite one); `annotator` (may be empty) becomes the
+    // current annotator and the first row of annotators.
+    static Result<std::unique_ptr<ProjectStore>> create(const QString& path, const Taxonomy& taxonomy,
+                                                        const QString& annotator = {});
+    // Opens an existing project; migrates an older schema forward when writable. Errors name the
+    // file: missing, not a SQLite file, not a MicroAction Studio project, truncated or damaged,
+    // made by a newer MicroAction Studio, locked by another process (ReadWrite).
+    static Result<std::unique_ptr<ProjectStore>> open(const QString& path, OpenMode mode = OpenMode::ReadWrite);
+    // Another connection to the same file for the calling thread (shares this process's lock).
+    Result<std::unique_ptr<ProjectStore>> openAnotherConnection() const;
+
+    // --- the file ---------------------------------------------------------------------------
+    QString path() const;            // absolute path of the .mas file
+    QString projectDir() const;      // the folder video paths are relative to
+    QString cacheDir() const;        // `P.mas.cache/` next to the file (created on first call)
+    bool isReadOnly() const;
+    QString notice() const;          // why it was opened read-only, or ""
+    ProjectMeta meta() const;
+    const Taxonomy& taxonomy() const;
+    // "ok", or what `PRAGMA integrity_check` reports.
+    Result<QString> integrityCheck() const;
+
+    // The annotator recorded as "who" in the edit log and as creator of new segments.
+    Result<Id> setCurrentAnnotator(const QString& name); // creates the annotator when new
+    Id currentAnnotatorId() const;
+
+    // --- annotators and participants ----------------------------------------------------------
+    Result<Id> ensureAnnotator(const QString& name);
+    Result<QVector<Annotator>> annotators() const;
+    Result<Id> ensureParticipant(const QString& code);
+    Result<QVector<Participant>> participants() const;
+
+    // --- videos -------------------------------------------------------------------------------
+    // Stores `video.path` relative to projectDir(); refuses a path already in the project.
+    Result<Id> addVideo(const Video& video);
+    Result<int> addVideos(const QVector<Video>& videos, const BatchControl& control = {}, QVector<Id>* ids = nullptr);
+    Result<Video> video(Id id) const;
+    Result<QVector<Video>> videos() const;
+    std::optional<Id> videoIdByPath(const QString& path) const; // absolute or project-relative
+    QString absoluteVideoPath(const Video& video) const;
+    Result<QString> absoluteVideoPath(Id videoId) const;
+    // Checks every video file and stores the missing flags; returns how many are missing.
+    // (Called by open() when writable.)
+    Result<int> refreshMissingFlags();
+    // Points a video at its file's new place; refuses a file whose content hash differs from the
+    // stored one unless `allowDifferentContent`.
+    Status relinkVideo(Id videoId, const QString& newPath, bool allowDifferentContent = false);
+    // Finds moved files of missing videos under `dir` (recursively) by file name, confirmed by
+    // content hash when one is stored, or by content hash alone when the name changed.
+    Result<RelinkReport> relinkFolder(const QString& dir);
+    Status removeVideo(Id videoId); // with its segments, labels and predictions
+
+    // --- segments -----------------------------------------------------------------------------
+    Result<Id> addSegment(Id videoId, int64_t startFrame, int64_t endFrame, const QString& note = {});
+    Result<int> addSegments(const QVector<NewSegment>& segments, const BatchControl& control = {},
+                            QVector<Id>* ids = nullptr);
+    Status updateSegment(Id segmentId, int64_t startFrame, int64_t endFrame, const QString& note);
+    Status removeSegment(Id segmentId); // with its labels and predictions
+    Result<Segment> segment(Id segmentId) const;
+    Result<QVector<Segment>> segmentsOfVideo(Id videoId) const;
+
+    // --- labels -------------------------------------------------------------------------------
+    Result<Id> addLabel(Id segmentId, int classId, LabelStatus status, Id annotatorId = 0 /* current */);
+    Result<int> addLabels(const QVector<NewLabel>& labels, const BatchControl& control = {});
+    Status setLabelStatus(Id labelId, LabelStatus status);
+    Status setLabelClass(Id labelId, int classId);
+    Status removeLabel(Id labelId);
+    Result<Label> label(Id labelId) const;
+    Result<QVector<Label>> labelsOfSegment(Id segmentId) const;
+
+    // --- model versions and predictions --------------------------------------------------------
+    Result<Id> addModelVersion(const ModelVersion& version); // checkpointPath made project-relative
+    Status setActiveModelVersion(Id versionId);              // 0: none active
+    Status updateModelMetrics(Id versionId, const QString& metricsJson);
+    Result<QVector<ModelVersion>> modelVersions() const;
+    std::optional<ModelVersion> activeModelVersion() const;
+    // Replaces any earlier prediction of the same (segment, model version).
+    Result<int> storePredictions(const QVector<Prediction>& predictions, const BatchControl& control = {});
+    Result<QVector<Prediction>> predictionsOfSegment(Id segmentId) const;
+
+    // --- splits -------------------------------------------------------------------------------
+    Result<Id> createSplitPlan(const QString& name, SplitUnit unit, const QString& note = {});
+    Result<QVector<SplitPlan>> splitPlans() const;
+    // Replaces the plan's assignments in one transaction.
+    Status setSplitAssignments(Id planId, const QVector<SplitAssignment>& assignments, const BatchControl& control = {});
+    Result<QVector<SplitAssignment>> splitAssignments(Id planId) const;
+    Status removeSplitPlan(Id planId);
+
+    // --- queries for the GUI, exchange and `project info` --------------------------------------
+    Result<QVector<ClipRow>> clipRows(const ClipFilter& filter = {}) const;
+    Result<ProjectCounts> counts() const;
+    // Newest first; `beforeId` 0 starts at the newest.
+    Result<QVector<EditLogEntry>> editLog(int limit = 100, Id beforeId = 0) const;
+
+    // How a segment's status and class follow from its labels (documented for the GUI's help):
+    // any disputed label, or confirmed labels that disagree -> disputed; else any confirmed ->
+    // confirmed (latest confirmed class); else any prelabeled -> prelabeled (latest); else only
+    // rejected labels -> rejected; no labels -> unlabeled.
+    static QString verdictRule();
+
+    struct Impl;
+
+private:
+    explicit ProjectStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace mas::store
