@@ -1,4 +1,0 @@
-#include "WorkerInfo.h"
-namespace mas::worker {
-const char* workerApiVersion() { return "1"; }
-}

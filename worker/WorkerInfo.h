@@ -1,4 +1,0 @@
-#pragma once
-namespace mas::worker {
-const char* workerApiVersion();
-}
