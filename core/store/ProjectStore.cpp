@@ -1,0 +1,445 @@
+// Opening, creating and migrating project files; meta, annotators and participants.
+#include "store/ProjectStore.h"
+
+#include "store/ProjectFileCheck.h"
+#include "store/ProjectStoreImpl.h"
+#include "store/Schema.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QThread>
+
+#include <atomic>
+
+namespace mas::store {
+namespace {
+
+QString appVersion()
+{
+    const QString v = QCoreApplication::applicationVersion();
+    return v.isEmpty() ? QStringLiteral("unknown") : v;
+}
+
+QString uniqueConnectionName()
+{
+    static std::atomic<qint64> counter{0};
+    return QStringLiteral("mas_store_%1_%2")
+        .arg(++counter)
+        .arg(reinterpret_cast<quintptr>(QThread::currentThreadId()), 0, 16);
+}
+
+// Opens the SQLite connection and sets the per-connection pragmas.
+Status connect(ProjectStore::Impl& d)
+{
+    d.connectionName = uniqueConnectionName();
+    d.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d.connectionName);
+    if (!d.db.isValid())
+        return d.error(QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
+    d.db.setDatabaseName(d.path);
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+    if (d.readOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    d.db.setConnectOptions(options);
+    if (!d.db.open())
+        return d.error(QStringLiteral("cannot open (%1)").arg(d.db.lastError().text()));
+    // Durability: WAL + synchronous=FULL syncs the log at every commit, so a committed edit survives
+    // a kill -9 and a power cut. foreign_keys gives ON DELETE CASCADE and catches dangling ids.
+    QStringList pragmas{QStringLiteral("PRAGMA foreign_keys = ON")};
+    if (!d.readOnly)
+        pragmas << QStringLiteral("PRAGMA journal_mode = WAL") << QStringLiteral("PRAGMA synchronous = FULL");
+    for (const QString& pragma : pragmas) {
+        Result<QSqlQuery> q = d.exec(pragma);
+        if (!q.ok())
+            return Error{q.error()};
+    }
+    return Status::success();
+}
+
+Result<QString> metaValue(const ProjectStore::Impl& d, const char* key)
+{
+    Result<QVariant> v = d.scalar(QStringLiteral("SELECT value FROM project_meta WHERE key = ?"),
+                                  {QString::fromLatin1(key)});
+    if (!v.ok())
+        return Error{v.error()};
+    return v->toString();
+}
+
+Status setMeta(ProjectStore::Impl& d, const char* key, const QString& value)
+{
+    Result<QSqlQuery> q = d.exec(QStringLiteral("INSERT INTO project_meta(key, value) VALUES(?, ?) "
+                                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                                 {QString::fromLatin1(key), value});
+    return q.ok() ? Status::success() : Status(Error{q.error()});
+}
+
+// The 1 -> 2 back-fill: every segment's verdict from its labels.
+Status backfillVerdicts(ProjectStore::Impl& d)
+{
+    Result<QSqlQuery> ids = d.exec(QStringLiteral("SELECT DISTINCT segment_id FROM labels"));
+    if (!ids.ok())
+        return Error{ids.error()};
+    QVector<Id> segments;
+    while (ids->next())
+        segments << ids->value(0).toLongLong();
+    for (Id id : segments)
+        if (Status s = d.recomputeVerdict(id); !s.ok())
+            return s;
+    return Status::success();
+}
+
+Status migrate(ProjectStore::Impl& d, int fromVersion)
+{
+    // A copy as it was, for anyone who must go back to the older app.
+    const QString backup = QStringLiteral("%1.schema%2.bak").arg(d.path).arg(fromVersion);
+    if (!QFileInfo::exists(backup)) {
+        Result<QSqlQuery> b = d.exec(QStringLiteral("VACUUM INTO ?"), {backup}); // SQLite-specific
+        if (!b.ok())
+            return Error{b.error()};
+    }
+    Transaction tx(d);
+    if (!tx.status().ok())
+        return tx.status();
+    for (int v = fromVersion; v < kCurrentSchemaVersion; ++v) {
+        for (const QString& statement : schema::migrationStatements(v)) {
+            Result<QSqlQuery> q = d.exec(statement);
+            if (!q.ok())
+                return d.error(QStringLiteral("upgrading schema %1 to %2 failed: %3").arg(v).arg(v + 1).arg(q.error()));
+        }
+        if (v == 1)
+            if (Status s = backfillVerdicts(d); !s.ok())
+                return s;
+    }
+    if (Status s = setMeta(d, schema::kSchemaVersionKey, QString::number(kCurrentSchemaVersion)); !s.ok())
+        return s;
+    QJsonObject before{{"schema", fromVersion}}, after{{"schema", kCurrentSchemaVersion}, {"backup", QFileInfo(backup).fileName()}};
+    if (Status s = d.logEdit(QStringLiteral("project.migrate"), QStringLiteral("project"), 0, before, after); !s.ok())
+        return s;
+    return tx.commit();
+}
+
+// Reads and checks project_meta; migrates when older and writable; loads the taxonomy.
+Status loadProject(ProjectStore::Impl& d)
+{
+    Result<QVariant> hasMeta = d.scalar(
+        QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'project_meta'"));
+    if (!hasMeta.ok()) {
+        const QString e = hasMeta.error();
+        if (e.contains(QLatin1String("not a database")) || e.contains(QLatin1String("malformed")))
+            return d.error(QStringLiteral("damaged or not a SQLite database (%1)").arg(e.section(": ", -1)));
+        return Error{e};
+    }
+    if (hasMeta->toInt() == 0)
+        return d.error(QStringLiteral("a SQLite database but not a MicroAction Studio project (no project_meta table)"));
+    Result<QString> application = metaValue(d, schema::kApplicationKey);
+    if (!application.ok())
+        return Error{application.error()};
+    if (application.value() != QLatin1String(schema::kApplicationValue))
+        return d.error(QStringLiteral("a SQLite database but not a MicroAction Studio project (application '%1')")
+                           .arg(application.value()));
+    Result<QString> versionText = metaValue(d, schema::kSchemaVersionKey);
+    if (!versionText.ok())
+        return Error{versionText.error()};
+    bool numeric = false;
+    const int version = versionText->toInt(&numeric);
+    if (!numeric || version < 1)
+        return d.error(QStringLiteral("damaged project (schema version '%1')").arg(versionText.value()));
+    if (version > kCurrentSchemaVersion)
+        return d.error(QStringLiteral("made by a newer MicroAction Studio (schema %1 > %2); update the app to open it")
+                           .arg(version)
+                           .arg(kCurrentSchemaVersion));
+    if (version < kCurrentSchemaVersion) {
+        if (d.readOnly)
+            return d.error(QStringLiteral("uses the older schema %1 and is open read-only; open it read-write once to "
+                                          "upgrade it to schema %2")
+                               .arg(version)
+                               .arg(kCurrentSchemaVersion));
+        if (Status s = migrate(d, version); !s.ok())
+            return s;
+    }
+    d.meta.schemaVersion = kCurrentSchemaVersion;
+    d.meta.appVersion = metaValue(d, schema::kAppVersionKey).value();
+    d.meta.lastAppVersion = metaValue(d, schema::kLastAppVersionKey).value();
+    d.meta.taxonomyVersion = metaValue(d, schema::kTaxonomyVersionKey).value();
+    d.meta.created = fromMs(metaValue(d, schema::kCreatedKey).value().toLongLong());
+    Result<QString> tsv = metaValue(d, schema::kTaxonomyTsvKey);
+    if (!tsv.ok())
+        return Error{tsv.error()};
+    Result<Taxonomy> taxonomy = Taxonomy::fromTsvText(tsv.value(), d.path + QStringLiteral(" (stored taxonomy)"),
+                                                      d.meta.taxonomyVersion);
+    if (!taxonomy.ok())
+        return d.error(QStringLiteral("its stored taxonomy is unreadable: %1").arg(taxonomy.error()));
+    d.taxonomy = taxonomy.value();
+    if (!d.readOnly && d.meta.lastAppVersion != appVersion()) {
+        if (Status s = setMeta(d, schema::kLastAppVersionKey, appVersion()); !s.ok())
+            return s;
+        d.meta.lastAppVersion = appVersion();
+    }
+    return Status::success();
+}
+
+// Takes the process lock for a writable open; decides read-only for PreferReadWrite.
+Status lockForMode(ProjectStore::Impl& d)
+{
+    d.readOnly = d.mode == OpenMode::ReadOnly;
+    if (d.readOnly)
+        return Status::success();
+    std::optional<ProjectLock::HeldElsewhere> held;
+    Result<std::shared_ptr<ProjectLock>> lock = ProjectLock::acquire(d.path, &held);
+    if (lock.ok()) {
+        d.lock = lock.value();
+        return Status::success();
+    }
+    if (!held)
+        return Error{lock.error()};
+    const QString who = held->pid > 0 ? QStringLiteral(" (pid %1)").arg(held->pid) : QString();
+    const QString name = QFileInfo(d.path).fileName();
+    if (d.mode == OpenMode::PreferReadWrite) {
+        d.readOnly = true;
+        d.notice = QStringLiteral("%1 is open in another MicroAction Studio process%2; opened read-only").arg(name, who);
+        return Status::success();
+    }
+    return Error{QStringLiteral("%1 is open in another MicroAction Studio process%2; close it there or open it read-only (%3)")
+                     .arg(name, who, d.path)};
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+ProjectStore::ProjectStore(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+ProjectStore::~ProjectStore() = default;
+
+ProjectStore::Impl::~Impl()
+{
+    if (db.isValid()) {
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+    }
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& path, const Taxonomy& taxonomy,
+                                                           const QString& annotator)
+{
+    auto d = std::make_unique<Impl>();
+    d->path = QFileInfo(path).absoluteFilePath();
+    d->dir = QFileInfo(d->path).absolutePath();
+    if (QFileInfo::exists(d->path))
+        return Error{QStringLiteral("%1: already exists; not overwriting a project").arg(path)};
+    if (!QFileInfo(d->dir).isDir())
+        return Error{QStringLiteral("%1: the folder %2 does not exist").arg(path, d->dir)};
+    if (taxonomy.classCount() == 0)
+        return Error{QStringLiteral("%1: the taxonomy has no classes").arg(path)};
+    d->mode = OpenMode::ReadWrite;
+    if (Status s = lockForMode(*d); !s.ok())
+        return Error{s.error()};
+    if (Status s = connect(*d); !s.ok()) {
+        QFile::remove(d->path);
+        return Error{s.error()};
+    }
+    // All of it or nothing: a failed create leaves no half-made project behind.
+    Status built = [&]() -> Status {
+        Transaction tx(*d);
+        if (!tx.status().ok())
+            return tx.status();
+        for (const QString& statement : schema::createStatements(kCurrentSchemaVersion)) {
+            Result<QSqlQuery> q = d->exec(statement);
+            if (!q.ok())
+                return Error{q.error()};
+        }
+        const qint64 created = nowMs();
+        const std::pair<const char*, QString> meta[] = {
+            {schema::kApplicationKey, QString::fromLatin1(schema::kApplicationValue)},
+            {schema::kSchemaVersionKey, QString::number(kCurrentSchemaVersion)},
+            {schema::kAppVersionKey, appVersion()},
+            {schema::kLastAppVersionKey, appVersion()},
+            {schema::kTaxonomyVersionKey, taxonomy.version()},
+            {schema::kTaxonomyTsvKey, taxonomy.toTsv()},
+            {schema::kCreatedKey, QString::number(created)},
+        };
+        for (const auto& [key, value] : meta)
+            if (Status s = setMeta(*d, key, value); !s.ok())
+                return s;
+        if (Status s = d->logEdit(QStringLiteral("project.create"), QStringLiteral("project"), 0, {},
+                                  {{"taxonomy", taxonomy.version()}, {"classes", taxonomy.classCount()}});
+            !s.ok())
+            return s;
+        return tx.commit();
+    }();
+    if (!built.ok()) {
+        d.reset();
+        QFile::remove(QFileInfo(path).absoluteFilePath());
+        return Error{built.error()};
+    }
+    if (Status s = loadProject(*d); !s.ok())
+        return Error{s.error()};
+    std::unique_ptr<ProjectStore> store(new ProjectStore(std::move(d)));
+    if (!annotator.isEmpty())
+        if (Result<Id> a = store->setCurrentAnnotator(annotator); !a.ok())
+            return Error{a.error()};
+    return store;
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString& path, OpenMode mode)
+{
+    if (Status s = checkProjectFileBytes(path); !s.ok())
+        return Error{s.error()};
+    auto d = std::make_unique<Impl>();
+    d->path = QFileInfo(path).absoluteFilePath();
+    d->dir = QFileInfo(d->path).absolutePath();
+    d->mode = mode;
+    if (Status s = lockForMode(*d); !s.ok())
+        return Error{s.error()};
+    if (Status s = connect(*d); !s.ok())
+        return Error{s.error()};
+    if (Status s = loadProject(*d); !s.ok())
+        return Error{s.error()};
+    std::unique_ptr<ProjectStore> store(new ProjectStore(std::move(d)));
+    if (!store->isReadOnly())
+        if (Result<int> missing = store->refreshMissingFlags(); !missing.ok())
+            return Error{missing.error()};
+    return store;
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::openAnotherConnection() const
+{
+    // Same process: the lock registry hands the new connection this one's lock.
+    auto d2 = std::make_unique<Impl>();
+    d2->path = d->path;
+    d2->dir = d->dir;
+    d2->mode = d->readOnly ? OpenMode::ReadOnly : OpenMode::ReadWrite;
+    if (Status s = lockForMode(*d2); !s.ok())
+        return Error{s.error()};
+    if (Status s = connect(*d2); !s.ok())
+        return Error{s.error()};
+    if (Status s = loadProject(*d2); !s.ok())
+        return Error{s.error()};
+    d2->notice = d->notice;
+    d2->currentAnnotatorId = d->currentAnnotatorId;
+    d2->currentAnnotatorName = d->currentAnnotatorName;
+    return std::unique_ptr<ProjectStore>(new ProjectStore(std::move(d2)));
+}
+
+QString ProjectStore::path() const { return d->path; }
+QString ProjectStore::projectDir() const { return d->dir; }
+
+QString ProjectStore::cacheDir() const
+{
+    const QString dir = d->path + QStringLiteral(".cache");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+bool ProjectStore::isReadOnly() const { return d->readOnly; }
+QString ProjectStore::notice() const { return d->notice; }
+ProjectMeta ProjectStore::meta() const { return d->meta; }
+const Taxonomy& ProjectStore::taxonomy() const { return d->taxonomy; }
+
+Result<QString> ProjectStore::integrityCheck() const
+{
+    Result<QSqlQuery> q = d->exec(QStringLiteral("PRAGMA integrity_check"));
+    if (!q.ok())
+        return Error{q.error()};
+    QStringList lines;
+    while (q->next())
+        lines << q->value(0).toString();
+    return lines.join('\n');
+}
+
+Result<Id> ProjectStore::setCurrentAnnotator(const QString& name)
+{
+    Result<Id> id = ensureAnnotator(name);
+    if (!id.ok())
+        return id;
+    d->currentAnnotatorId = id.value();
+    d->currentAnnotatorName = name;
+    return id;
+}
+
+Id ProjectStore::currentAnnotatorId() const { return d->currentAnnotatorId; }
+
+Result<Id> ProjectStore::ensureAnnotator(const QString& name)
+{
+    if (name.trimmed().isEmpty())
+        return d->error(QStringLiteral("an annotator needs a name"));
+    Result<QVariant> existing = d->scalar(QStringLiteral("SELECT id FROM annotators WHERE name = ?"), {name});
+    if (!existing.ok())
+        return Error{existing.error()};
+    if (!existing->isNull())
+        return Id(existing->toLongLong());
+    if (Status s = d->requireWritable(); !s.ok())
+        return Error{s.error()};
+    Transaction tx(*d);
+    if (!tx.status().ok())
+        return Error{tx.status().error()};
+    Result<QSqlQuery> q = d->exec(QStringLiteral("INSERT INTO annotators(name, created_ms) VALUES(?, ?)"), {name, nowMs()});
+    if (!q.ok())
+        return Error{q.error()};
+    const Id id = q->lastInsertId().toLongLong();
+    if (Status s = d->logEdit(QStringLiteral("annotator.add"), QStringLiteral("annotator"), id, {}, {{"name", name}}); !s.ok())
+        return Error{s.error()};
+    if (Status s = tx.commit(); !s.ok())
+        return Error{s.error()};
+    return id;
+}
+
+Result<QVector<Annotator>> ProjectStore::annotators() const
+{
+    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT id, name, created_ms FROM annotators ORDER BY id"));
+    if (!q.ok())
+        return Error{q.error()};
+    QVector<Annotator> out;
+    while (q->next())
+        out.push_back({q->value(0).toLongLong(), q->value(1).toString(), fromMs(q->value(2).toLongLong())});
+    return out;
+}
+
+Result<Id> ProjectStore::ensureParticipant(const QString& code)
+{
+    if (code.trimmed().isEmpty())
+        return d->error(QStringLiteral("a participant needs a code"));
+    Result<QVariant> existing = d->scalar(QStringLiteral("SELECT id FROM participants WHERE code = ?"), {code});
+    if (!existing.ok())
+        return Error{existing.error()};
+    if (!existing->isNull())
+        return Id(existing->toLongLong());
+    if (Status s = d->requireWritable(); !s.ok())
+        return Error{s.error()};
+    Transaction tx(*d);
+    if (!tx.status().ok())
+        return Error{tx.status().error()};
+    Result<QSqlQuery> q = d->exec(QStringLiteral("INSERT INTO participants(code) VALUES(?)"), {code});
+    if (!q.ok())
+        return Error{q.error()};
+    const Id id = q->lastInsertId().toLongLong();
+    if (Status s = d->logEdit(QStringLiteral("participant.add"), QStringLiteral("participant"), id, {}, {{"code", code}});
+        !s.ok())
+        return Error{s.error()};
+    if (Status s = tx.commit(); !s.ok())
+        return Error{s.error()};
+    return id;
+}
+
+Result<QVector<Participant>> ProjectStore::participants() const
+{
+    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT id, code, note FROM participants ORDER BY code"));
+    if (!q.ok())
+        return Error{q.error()};
+    QVector<Participant> out;
+    while (q->next())
+        out.push_back({q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString()});
+    return out;
+}
+
+QString ProjectStore::verdictRule()
+{
+    return QStringLiteral(
+        "A segment's status follows from its labels: any disputed label, or confirmed labels naming different "
+        "classes, make it disputed; otherwise any confirmed label makes it confirmed (the latest one's class); "
+        "otherwise any prelabel makes it prelabeled (the latest one's class); a segment whose labels are all "
+        "rejected is rejected; one without labels is unlabeled.");
+}
+
+} // namespace mas::store

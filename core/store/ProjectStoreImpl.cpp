@@ -1,0 +1,243 @@
+// SQL helpers, transactions, the edit log and segment verdicts shared by the ProjectStore parts.
+#include "store/ProjectStoreImpl.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+
+namespace mas::store {
+
+Error ProjectStore::Impl::sqlError(const QString& what, const QSqlQuery& query) const
+{
+    const QSqlError e = query.lastError();
+    QString text = e.databaseText().isEmpty() ? e.text() : e.databaseText();
+    if (text.contains(QLatin1String("database is locked")))
+        text += QStringLiteral(" (another connection kept it busy for more than 5 s)");
+    return error(QStringLiteral("%1 failed: %2").arg(what, text));
+}
+
+Status ProjectStore::Impl::requireWritable() const
+{
+    if (!readOnly)
+        return Status::success();
+    return error(notice.isEmpty() ? QStringLiteral("opened read-only; the change was not made")
+                                  : notice + QStringLiteral("; the change was not made"));
+}
+
+Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantList& binds) const
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return sqlError(sql.section(' ', 0, 2), q);
+    for (int i = 0; i < binds.size(); ++i)
+        q.bindValue(i, binds[i]);
+    if (!q.exec())
+        return sqlError(sql.section(' ', 0, 2), q);
+    return q;
+}
+
+Result<QVariant> ProjectStore::Impl::scalar(const QString& sql, const QVariantList& binds, const QVariant& fallback) const
+{
+    Result<QSqlQuery> q = exec(sql, binds);
+    if (!q.ok())
+        return Error{q.error()};
+    return q->next() ? q->value(0) : fallback;
+}
+
+Status ProjectStore::Impl::logEdit(const QString& action, const QString& entity, Id entityId, const QJsonObject& before,
+                                   const QJsonObject& after)
+{
+    Result<QSqlQuery> q = exec(QStringLiteral("INSERT INTO edit_log(who, time_ms, action, entity, entity_id, before_json, "
+                                              "after_json) VALUES(?, ?, ?, ?, ?, ?, ?)"),
+                               {currentAnnotatorName, nowMs(), action, entity, qlonglong(entityId),
+                                before.isEmpty() ? QString() : compactJson(before),
+                                after.isEmpty() ? QString() : compactJson(after)});
+    return q.ok() ? Status::success() : Status(Error{q.error()});
+}
+
+Status ProjectStore::Impl::recomputeVerdict(Id segmentId)
+{
+    Result<QSqlQuery> q = exec(QStringLiteral("SELECT %1 FROM labels WHERE segment_id = ? ORDER BY time_ms, id")
+                                   .arg(QLatin1String(kLabelColumns)),
+                               {qlonglong(segmentId)});
+    if (!q.ok())
+        return Error{q.error()};
+    QVector<Label> labels;
+    while (q->next())
+        labels << labelFromRow(q.value());
+    const Verdict v = verdictOf(labels);
+    Result<QSqlQuery> u = exec(QStringLiteral("UPDATE segments SET status = ?, class_id = ? WHERE id = ?"),
+                               {int(v.status), v.classId, qlonglong(segmentId)});
+    return u.ok() ? Status::success() : Status(Error{u.error()});
+}
+
+QString ProjectStore::Impl::toProjectRelative(const QString& path) const
+{
+    if (QDir::isRelativePath(path))
+        return QDir::cleanPath(path);
+    return QDir(dir).relativeFilePath(QDir::cleanPath(path));
+}
+
+QString ProjectStore::Impl::toAbsolute(const QString& projectRelative) const
+{
+    if (QDir::isAbsolutePath(projectRelative))
+        return projectRelative;
+    return QDir::cleanPath(dir + '/' + projectRelative);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Transaction::Transaction(ProjectStore::Impl& impl) : m_impl(impl)
+{
+    if (Status s = impl.requireWritable(); !s.ok()) {
+        m_status = s;
+        return;
+    }
+    Result<QSqlQuery> q = impl.exec(QStringLiteral("BEGIN IMMEDIATE"));
+    if (!q.ok())
+        m_status = Error{q.error()};
+    else
+        m_open = true;
+}
+
+Transaction::~Transaction() { rollback(); }
+
+Status Transaction::commit()
+{
+    if (!m_open)
+        return m_status.ok() ? Status(m_impl.error(QStringLiteral("no transaction to commit"))) : m_status;
+    Result<QSqlQuery> q = m_impl.exec(QStringLiteral("COMMIT"));
+    if (!q.ok()) {
+        rollback();
+        return Error{q.error()};
+    }
+    m_open = false;
+    return Status::success();
+}
+
+void Transaction::rollback()
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    QSqlQuery q(m_impl.db);
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+QString compactJson(const QJsonObject& object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+Verdict verdictOf(const QVector<Label>& labels)
+{
+    const Label* latestConfirmed = nullptr;
+    const Label* latestPrelabel = nullptr;
+    const Label* latestRejected = nullptr;
+    bool disputed = false;
+    bool confirmedDisagree = false;
+    for (const Label& l : labels) {
+        switch (l.status) {
+        case LabelStatus::Disputed:
+            disputed = true;
+            break;
+        case LabelStatus::Confirmed:
+            if (latestConfirmed && latestConfirmed->classId != l.classId)
+                confirmedDisagree = true;
+            latestConfirmed = &l;
+            break;
+        case LabelStatus::Prelabeled:
+            latestPrelabel = &l;
+            break;
+        case LabelStatus::Rejected:
+            latestRejected = &l;
+            break;
+        }
+    }
+    if (disputed || confirmedDisagree) {
+        // The class shown for a dispute: the latest confirmed, else the latest disputed one.
+        int classId = latestConfirmed ? latestConfirmed->classId : -1;
+        if (classId < 0)
+            for (const Label& l : labels)
+                if (l.status == LabelStatus::Disputed)
+                    classId = l.classId;
+        return {SegmentStatus::Disputed, classId};
+    }
+    if (latestConfirmed)
+        return {SegmentStatus::Confirmed, latestConfirmed->classId};
+    if (latestPrelabel)
+        return {SegmentStatus::Prelabeled, latestPrelabel->classId};
+    if (latestRejected)
+        return {SegmentStatus::Rejected, latestRejected->classId};
+    return {};
+}
+
+QJsonObject toJson(const Label& l)
+{
+    return {{"segment", qint64(l.segmentId)}, {"class", l.classId}, {"annotator", qint64(l.annotatorId)},
+            {"status", toString(l.status)}};
+}
+
+QJsonObject toJson(const Segment& s)
+{
+    return {{"video", qint64(s.videoId)}, {"start_frame", qint64(s.startFrame)}, {"end_frame", qint64(s.endFrame)},
+            {"note", s.note}};
+}
+
+QJsonObject toJson(const Video& v)
+{
+    return {{"path", v.path}, {"hash", v.contentHash}, {"participant", qint64(v.participantId)}};
+}
+
+Video videoFromRow(const QSqlQuery& q)
+{
+    Video v;
+    v.id = q.value(0).toLongLong();
+    v.path = q.value(1).toString();
+    v.contentHash = q.value(2).toString();
+    v.participantId = q.value(3).toLongLong();
+    v.durationSeconds = q.value(4).toDouble();
+    v.fpsNum = q.value(5).toInt();
+    v.fpsDen = q.value(6).toInt();
+    v.frameCount = q.value(7).toLongLong();
+    v.width = q.value(8).toInt();
+    v.height = q.value(9).toInt();
+    v.rotationDegrees = q.value(10).toInt();
+    v.hasAudio = q.value(11).toInt() != 0;
+    v.missing = q.value(12).toInt() != 0;
+    v.added = fromMs(q.value(13).toLongLong());
+    return v;
+}
+
+Segment segmentFromRow(const QSqlQuery& q)
+{
+    Segment s;
+    s.id = q.value(0).toLongLong();
+    s.videoId = q.value(1).toLongLong();
+    s.startFrame = q.value(2).toLongLong();
+    s.endFrame = q.value(3).toLongLong();
+    s.note = q.value(4).toString();
+    s.createdBy = q.value(5).toLongLong();
+    s.created = fromMs(q.value(6).toLongLong());
+    s.status = SegmentStatus(q.value(7).toInt());
+    s.classId = q.value(8).toInt();
+    return s;
+}
+
+Label labelFromRow(const QSqlQuery& q)
+{
+    Label l;
+    l.id = q.value(0).toLongLong();
+    l.segmentId = q.value(1).toLongLong();
+    l.classId = q.value(2).toInt();
+    l.annotatorId = q.value(3).toLongLong();
+    l.status = LabelStatus(q.value(4).toInt());
+    l.time = fromMs(q.value(5).toLongLong());
+    return l;
+}
+
+} // namespace mas::store

@@ -1,0 +1,95 @@
+#pragma once
+// Internal to core/store: the state behind a ProjectStore and the SQL helpers its parts share.
+#include "store/ProjectLock.h"
+#include "store/ProjectStore.h"
+
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace mas::store {
+
+struct ProjectStore::Impl {
+    QString path;            // absolute
+    QString dir;             // folder of the file
+    QString connectionName;  // unique per connection
+    QSqlDatabase db;
+    OpenMode mode = OpenMode::ReadWrite;
+    bool readOnly = false;
+    QString notice;
+    Taxonomy taxonomy;
+    ProjectMeta meta;
+    Id currentAnnotatorId = 0;
+    QString currentAnnotatorName;
+    std::shared_ptr<ProjectLock> lock; // null when read-only
+
+    ~Impl();
+
+    // "P.mas: <what>: <driver message>"
+    Error sqlError(const QString& what, const QSqlQuery& query) const;
+    Error error(const QString& what) const { return Error{path + QStringLiteral(": ") + what}; }
+    Status requireWritable() const;
+
+    // Prepares and runs `sql` with positional `binds`; the query is positioned before its first row.
+    Result<QSqlQuery> exec(const QString& sql, const QVariantList& binds = {}) const;
+    // The first column of the first row, or `fallback` when there is no row.
+    Result<QVariant> scalar(const QString& sql, const QVariantList& binds = {}, const QVariant& fallback = {}) const;
+
+    // Appends to edit_log (inside the caller's transaction).
+    Status logEdit(const QString& action, const QString& entity, Id entityId, const QJsonObject& before,
+                   const QJsonObject& after);
+    // Recomputes segments.status/class_id from the segment's labels (inside the caller's transaction).
+    Status recomputeVerdict(Id segmentId);
+
+    QString toProjectRelative(const QString& path) const;
+    QString toAbsolute(const QString& projectRelative) const;
+};
+
+// BEGIN IMMEDIATE .. COMMIT, rolled back unless commit() succeeded. IMMEDIATE takes the write lock up
+// front, so two connections never deadlock upgrading read locks.
+class Transaction {
+public:
+    explicit Transaction(ProjectStore::Impl& impl);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    const Status& status() const { return m_status; }
+    Status commit();
+    void rollback();
+
+private:
+    ProjectStore::Impl& m_impl;
+    Status m_status;
+    bool m_open = false;
+};
+
+inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+inline QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
+inline QVariant nullableId(Id id) { return id > 0 ? QVariant(qlonglong(id)) : QVariant(QMetaType(QMetaType::LongLong)); }
+QString compactJson(const QJsonObject& object);
+
+// Segment verdict from its labels, ordered oldest first (see ProjectStore::verdictRule).
+struct Verdict {
+    SegmentStatus status = SegmentStatus::Unlabeled;
+    int classId = -1;
+};
+Verdict verdictOf(const QVector<Label>& labelsOldestFirst);
+
+// JSON of entities for the edit log.
+QJsonObject toJson(const Label& label);
+QJsonObject toJson(const Segment& segment);
+QJsonObject toJson(const Video& video);
+
+// Reads the row at the query's current position.
+Video videoFromRow(const QSqlQuery& q);     // SELECT kVideoColumns
+Segment segmentFromRow(const QSqlQuery& q); // SELECT kSegmentColumns
+Label labelFromRow(const QSqlQuery& q);     // SELECT kLabelColumns
+inline constexpr char kVideoColumns[] =
+    "id, path, content_hash, participant_id, duration_s, fps_num, fps_den, frame_count, width, height, rotation, "
+    "has_audio, missing, added_ms";
+inline constexpr char kSegmentColumns[] =
+    "id, video_id, start_frame, end_frame, note, created_by, created_ms, status, class_id";
+inline constexpr char kLabelColumns[] = "id, segment_id, class_id, annotator_id, status, time_ms";
+
+} // namespace mas::store
