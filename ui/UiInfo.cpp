@@ -1,4 +1,0 @@
-#include "UiInfo.h"
-namespace mas::ui {
-const char* uiApiVersion() { return "1"; }
-}

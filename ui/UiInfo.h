@@ -1,4 +1,0 @@
-#pragma once
-namespace mas::ui {
-const char* uiApiVersion();
-}

@@ -1,0 +1,161 @@
+#include "commands/LabelCommands.h"
+
+#include <QObject>
+
+namespace mas::ui {
+namespace {
+
+QString className(const store::ProjectStore& store, int classId)
+{
+    if (const ActionClass* c = store.taxonomy().classById(classId))
+        return c->code + ' ' + c->name;
+    return QObject::tr("class %1").arg(classId);
+}
+
+QString statusVerb(store::LabelStatus status)
+{
+    switch (status) {
+    case store::LabelStatus::Confirmed: return QObject::tr("Confirm");
+    case store::LabelStatus::Rejected: return QObject::tr("Reject");
+    case store::LabelStatus::Disputed: return QObject::tr("Dispute");
+    case store::LabelStatus::Prelabeled: return QObject::tr("Reopen");
+    }
+    return QObject::tr("Set status of");
+}
+
+// The video a segment belongs to, for the change signals (0 when it cannot be read).
+store::Id videoOf(const store::ProjectStore& store, store::Id segmentId)
+{
+    auto s = store.segment(segmentId);
+    return s ? s->videoId : 0;
+}
+
+} // namespace
+
+// --- add ---------------------------------------------------------------------------------------
+
+AddLabelCommand::AddLabelCommand(EditContext& context, store::Id segmentId, int classId, store::LabelStatus status,
+                                 store::Id annotatorId, QUndoCommand* parent)
+    : StoreCommand(context, QObject::tr("Label %1").arg(className(context.store(), classId)), parent),
+      m_segmentId(segmentId), m_classId(classId), m_status(status), m_annotatorId(annotatorId)
+{
+}
+
+void AddLabelCommand::redo()
+{
+    const store::Id segment = m_context.resolveSegment(m_segmentId);
+    auto id = m_context.store().addLabel(segment, m_classId, m_status, m_annotatorId);
+    if (!check(id))
+        return;
+    if (m_firstLabelId == 0)
+        m_firstLabelId = id.value();
+    else
+        m_context.remapLabel(m_context.resolveLabel(m_firstLabelId), id.value());
+    m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
+}
+
+void AddLabelCommand::undo()
+{
+    if (m_firstLabelId == 0)
+        return;
+    const store::Id segment = m_context.resolveSegment(m_segmentId);
+    if (check(m_context.store().removeLabel(m_context.resolveLabel(m_firstLabelId))))
+        m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
+}
+
+// --- remove ------------------------------------------------------------------------------------
+
+RemoveLabelCommand::RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent)
+    : StoreCommand(context, QObject::tr("Remove label"), parent), m_labelId(labelId)
+{
+    if (auto l = context.store().label(context.resolveLabel(labelId)))
+        setText(QObject::tr("Remove label %1").arg(className(context.store(), l->classId)));
+}
+
+void RemoveLabelCommand::redo()
+{
+    const store::Id id = m_context.resolveLabel(m_labelId);
+    auto label = m_context.store().label(id);
+    if (!check(label))
+        return;
+    m_snapshot = label.value();
+    if (check(m_context.store().removeLabel(id)))
+        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+}
+
+void RemoveLabelCommand::undo()
+{
+    if (!m_snapshot)
+        return;
+    const store::Id segment = m_context.resolveSegment(m_snapshot->segmentId);
+    auto id = m_context.store().addLabel(segment, m_snapshot->classId, m_snapshot->status, m_snapshot->annotatorId);
+    if (!check(id))
+        return;
+    m_context.remapLabel(m_snapshot->id, id.value());
+    m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
+}
+
+// --- status ------------------------------------------------------------------------------------
+
+SetLabelStatusCommand::SetLabelStatusCommand(EditContext& context, store::Id labelId, store::LabelStatus status,
+                                             QUndoCommand* parent)
+    : StoreCommand(context, QObject::tr("%1 label").arg(statusVerb(status)), parent), m_labelId(labelId),
+      m_newStatus(status)
+{
+    if (auto l = context.store().label(context.resolveLabel(labelId)))
+        setText(QObject::tr("%1 %2").arg(statusVerb(status), className(context.store(), l->classId)));
+}
+
+void SetLabelStatusCommand::redo()
+{
+    const store::Id id = m_context.resolveLabel(m_labelId);
+    auto label = m_context.store().label(id);
+    if (!check(label))
+        return;
+    if (!m_oldStatus)
+        m_oldStatus = label->status;
+    if (check(m_context.store().setLabelStatus(id, m_newStatus)))
+        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+}
+
+void SetLabelStatusCommand::undo()
+{
+    if (!m_oldStatus)
+        return;
+    const store::Id id = m_context.resolveLabel(m_labelId);
+    auto label = m_context.store().label(id);
+    if (check(label) && check(m_context.store().setLabelStatus(id, *m_oldStatus)))
+        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+}
+
+// --- class -------------------------------------------------------------------------------------
+
+SetLabelClassCommand::SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent)
+    : StoreCommand(context, QObject::tr("Relabel as %1").arg(className(context.store(), classId)), parent),
+      m_labelId(labelId), m_newClass(classId)
+{
+}
+
+void SetLabelClassCommand::redo()
+{
+    const store::Id id = m_context.resolveLabel(m_labelId);
+    auto label = m_context.store().label(id);
+    if (!check(label))
+        return;
+    if (!m_oldClass)
+        m_oldClass = label->classId;
+    if (check(m_context.store().setLabelClass(id, m_newClass)))
+        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+}
+
+void SetLabelClassCommand::undo()
+{
+    if (!m_oldClass)
+        return;
+    const store::Id id = m_context.resolveLabel(m_labelId);
+    auto label = m_context.store().label(id);
+    if (check(label) && check(m_context.store().setLabelClass(id, *m_oldClass)))
+        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+}
+
+} // namespace mas::ui

@@ -1,0 +1,62 @@
+#pragma once
+// Undoable edits of labels: add (records the current annotator unless one is given), remove,
+// change status (accept / reject / dispute a prediction or label), change class.
+// Each writes the store at once in redo(); see SegmentCommands.h for the conventions.
+#include "commands/SegmentCommands.h"
+
+namespace mas::ui {
+
+class AddLabelCommand : public StoreCommand {
+public:
+    AddLabelCommand(EditContext& context, store::Id segmentId, int classId,
+                    store::LabelStatus status = store::LabelStatus::Confirmed,
+                    store::Id annotatorId = 0 /* the store's current annotator */, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    store::Id labelId() const { return m_firstLabelId; } // resolve through the context
+
+private:
+    store::Id m_segmentId;
+    int m_classId;
+    store::LabelStatus m_status;
+    store::Id m_annotatorId;
+    store::Id m_firstLabelId = 0;
+};
+
+class RemoveLabelCommand : public StoreCommand {
+public:
+    RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+
+private:
+    store::Id m_labelId;
+    std::optional<store::Label> m_snapshot;
+};
+
+class SetLabelStatusCommand : public StoreCommand {
+public:
+    SetLabelStatusCommand(EditContext& context, store::Id labelId, store::LabelStatus status,
+                          QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+
+private:
+    store::Id m_labelId;
+    store::LabelStatus m_newStatus;
+    std::optional<store::LabelStatus> m_oldStatus;
+};
+
+class SetLabelClassCommand : public StoreCommand {
+public:
+    SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+
+private:
+    store::Id m_labelId;
+    int m_newClass;
+    std::optional<int> m_oldClass;
+};
+
+} // namespace mas::ui

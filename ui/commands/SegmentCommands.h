@@ -1,0 +1,137 @@
+#pragma once
+// Undoable edits of segments, one QUndoCommand per user edit. Each writes the store at once in
+// redo() (QUndoStack::push calls it), so an edit is durable when made; undo() writes the reverse.
+// A failed write leaves the command marked obsolete-safe: isValid() is false and the context's
+// editFailed signal carries the message.
+#include "commands/EditContext.h"
+
+#include <QList>
+#include <QUndoCommand>
+#include <QVector>
+
+#include <optional>
+
+namespace mas::ui {
+
+// Command ids for mergeWith.
+enum CommandId { SegmentSpanCommandId = 1001, SegmentNoteCommandId = 1002 };
+
+// Base: knows the context and whether its last redo/undo reached the store.
+class StoreCommand : public QUndoCommand {
+public:
+    bool isValid() const { return m_valid; }
+
+protected:
+    StoreCommand(EditContext& context, const QString& text, QUndoCommand* parent = nullptr);
+    bool check(const Status& status);
+    template <typename T> bool check(const Result<T>& result)
+    {
+        return check(result.ok() ? Status() : Status(Error{result.error()}));
+    }
+    EditContext& m_context;
+    bool m_valid = true;
+};
+
+// A snapshot of a segment with its labels and predictions, to re-create it on undo.
+struct SegmentSnapshot {
+    store::Segment segment;
+    QVector<store::Label> labels;
+    QVector<store::Prediction> predictions;
+};
+
+// Create a segment [startFrame, endFrame) on a video; optionally on a body part's track (hint) and
+// with a first label.
+class CreateSegmentCommand : public StoreCommand {
+public:
+    CreateSegmentCommand(EditContext& context, store::Id videoId, int64_t startFrame, int64_t endFrame,
+                         int bodyPartHint = -1, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    // The id the segment was first created with (resolve it through the context).
+    store::Id segmentId() const { return m_firstId; }
+
+private:
+    store::Id m_videoId;
+    int64_t m_start, m_end;
+    int m_bodyPartHint;
+    store::Id m_firstId = 0;
+};
+
+class DeleteSegmentCommand : public StoreCommand {
+public:
+    DeleteSegmentCommand(EditContext& context, store::Id segmentId, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+
+private:
+    store::Id m_segmentId;
+    std::optional<SegmentSnapshot> m_snapshot;
+};
+
+// Move or resize: the segment's new span. Consecutive commands of one gesture (same non-zero
+// gestureId, same segment) merge into one undo step.
+class SetSegmentSpanCommand : public StoreCommand {
+public:
+    SetSegmentSpanCommand(EditContext& context, store::Id segmentId, int64_t startFrame, int64_t endFrame,
+                          int gestureId = 0, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    int id() const override { return SegmentSpanCommandId; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    store::Id m_segmentId;
+    int64_t m_newStart, m_newEnd;
+    std::optional<std::pair<int64_t, int64_t>> m_oldSpan;
+    int m_gestureId;
+};
+
+// Split at `frame` (startFrame < frame < endFrame): the left part keeps the segment, the right part
+// is a new segment with copies of its labels.
+class SplitSegmentCommand : public StoreCommand {
+public:
+    SplitSegmentCommand(EditContext& context, store::Id segmentId, int64_t frame, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    store::Id rightSegmentId() const { return m_rightFirstId; }
+
+private:
+    store::Id m_segmentId;
+    int64_t m_frame;
+    int64_t m_oldEnd = 0;
+    store::Id m_rightFirstId = 0;
+};
+
+// Merge segments of one video into the earliest: it spans min(start)..max(end) and gains the labels
+// of the others (one per class and annotator); the others are removed.
+class MergeSegmentsCommand : public StoreCommand {
+public:
+    MergeSegmentsCommand(EditContext& context, QList<store::Id> segmentIds, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    store::Id keptSegmentId() const { return m_keptId; }
+
+private:
+    QList<store::Id> m_ids;
+    store::Id m_keptId = 0;
+    std::pair<int64_t, int64_t> m_keptOldSpan{0, 0};
+    QVector<SegmentSnapshot> m_removed;
+    QVector<store::Id> m_addedLabels;  // first ids of labels copied onto the kept segment
+};
+
+class SetSegmentNoteCommand : public StoreCommand {
+public:
+    // Consecutive note edits of the same segment merge (typing is one step).
+    SetSegmentNoteCommand(EditContext& context, store::Id segmentId, QString note, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    int id() const override { return SegmentNoteCommandId; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    store::Id m_segmentId;
+    QString m_newNote;
+    std::optional<QString> m_oldNote;
+};
+
+} // namespace mas::ui
