@@ -1,0 +1,74 @@
+#pragma once
+// The clip browser / review queue dock: filters (status, human class, body part, predicted class,
+// participant, score range), active-learning orders, and single-key review while the table has
+// focus: Enter opens the clip, A accepts the prediction, R rejects it, N goes to the next clip.
+// Accept and reject are undo commands on the injected stack, recorded for the current annotator.
+#include "commands/EditContext.h"
+#include "review/ClipBrowserModel.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QGridLayout;
+class QLabel;
+class QTableView;
+class QUndoStack;
+
+namespace mas::ui {
+
+class ReviewQueueWidget : public QWidget {
+    Q_OBJECT
+public:
+    ReviewQueueWidget(EditContext& context, QUndoStack* undoStack, QWidget* parent = nullptr);
+
+    ClipBrowserModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    store::Id currentSegment() const;
+    // The filter the controls show now.
+    store::ClipFilter currentFilter() const;
+
+    // The review actions on the current row (what A, R and N do). False when nothing was done.
+    bool acceptCurrent();
+    bool rejectCurrent();
+    bool goToNext();
+
+public Q_SLOTS:
+    // Shows `filter` in the controls and re-queries (e.g. from a confusion-matrix click).
+    void setFilter(const mas::store::ClipFilter& filter);
+    void setReviewOrder(mas::ui::ReviewOrder order);
+    void reload();
+
+Q_SIGNALS:
+    void clipActivated(qint64 videoId, qint64 segmentId);
+    void segmentActivated(qint64 segmentId);
+    void statusMessage(const QString& text);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    QGridLayout* buildControls();
+    void fillParticipants();
+    void applyControls();
+    void updateCount();
+    void selectRow(int row);
+    bool reviewCurrent(bool accept);
+
+    EditContext& m_context;
+    QUndoStack* m_undoStack;
+    ClipBrowserModel* m_model = nullptr;
+    QTableView* m_table = nullptr;
+    QComboBox* m_status = nullptr;
+    QComboBox* m_class = nullptr;
+    QComboBox* m_bodyPart = nullptr;
+    QComboBox* m_predicted = nullptr;
+    QComboBox* m_participant = nullptr;
+    QDoubleSpinBox* m_minScore = nullptr;
+    QDoubleSpinBox* m_maxScore = nullptr;
+    QComboBox* m_order = nullptr;
+    QLabel* m_count = nullptr;
+    bool m_updatingControls = false;
+};
+
+} // namespace mas::ui
