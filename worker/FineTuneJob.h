@@ -1,0 +1,75 @@
+#pragma once
+// Fine-tuning on confirmed labels. Validation is held out by participant. After each epoch: loss, top-1,
+// top-5, macro-F1 for classes and body parts. Fast mode: backbone frozen, pooled features cached per base
+// version, the head trained on them (HeadTrainer). Full mode: the whole network on augmented clips (CUDA with
+// mixed precision when present). Every run makes a NEW model version (parent, data snapshot, hyper-parameters,
+// metrics, checkpoint under <cache>/models/); a cancelled run makes none. Torch-free header.
+#include "ClassificationMetrics.h"
+#include "Job.h"
+#include "ModelSource.h"
+#include "Trainer.h"
+
+namespace mas::worker {
+
+enum class FineTuneMode { Head, Full };
+enum class BalanceMethod { None, LossWeights, Sampling };
+
+struct FineTuneOptions {
+    ModelSource base;                    // default: the active version
+    FineTuneMode mode = FineTuneMode::Head;
+    model::Device device = model::Device::Auto;
+    int epochs = 10;
+    int batchSize = 8;
+    double learningRate = 0;             // 0: 0.01 (head) / 0.00125 (full)
+    model::LrSchedule schedule = model::LrSchedule::Cosine;
+    BalanceMethod balance = BalanceMethod::None;
+    double validationFraction = 0.2;     // of the labelled clips, whole participants
+    uint64_t seed = 1;
+    int frozenStages = 0;                // full mode: 0 trains everything
+    bool augment = true;                 // full mode: training-time sampling, crops and flips
+    float embeddingLossWeight = 50.f;
+    QString labelEmbeddingsPath;         // .npy [classes, 300]; empty: derived from the taxonomy
+    std::vector<ClipItem> items;         // labelled clips; empty: the project's confirmed segments
+    std::vector<ClipItem> validationItems; // when not empty: this validation set instead of a split of `items`
+    std::vector<int> classToBodyPart;    // empty: from the base version / MA-52
+    QString versionName;                 // empty: "<base>-head" / "<base>-full"
+    bool activate = true;
+    bool refreshPrelabels = false;       // then pre-label unconfirmed segments with the new version
+    int threads = 0;
+};
+
+struct EpochFigures {
+    int epoch = 0;
+    double trainLoss = 0;
+    double trainAccuracy = 0;
+    double seconds = 0;
+    EvaluationFigures validation;
+};
+
+class FineTuneJob : public Job {
+public:
+    FineTuneJob(ProjectDataFactory data, FineTuneOptions options);
+    QString name() const override;
+    Status run(JobContext& context) override;
+
+    // After run(): the new version ("" when cancelled or failed) and the figures of each epoch.
+    const ModelVersionRecord& newVersion() const { return m_newVersion; }
+    const std::vector<EpochFigures>& epochs() const { return m_epochs; }
+
+private:
+    Status trainHead(JobContext& context, ProjectData& data, LoadedModel& model, const std::vector<ClipItem>& training,
+                     const std::vector<ClipItem>& validation, const model::TrainerOptions& options,
+                     const model::LabelEmbeddings& embeddings, const std::vector<int>& bodyParts, bool* complete);
+    Status trainFull(JobContext& context, LoadedModel& model, const std::vector<ClipItem>& training,
+                     const std::vector<ClipItem>& validation, const model::TrainerOptions& options,
+                     const model::LabelEmbeddings& embeddings, const std::vector<int>& bodyParts, bool* complete);
+
+    ProjectDataFactory m_data;
+    FineTuneOptions m_options;
+    ModelVersionRecord m_newVersion;
+    std::vector<EpochFigures> m_epochs;
+};
+
+QJsonObject toJson(const EpochFigures& e);
+
+} // namespace mas::worker

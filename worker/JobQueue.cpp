@@ -1,0 +1,113 @@
+#include "JobQueue.h"
+
+namespace mas::worker {
+
+JobQueue::JobQueue(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<mas::worker::JobProgress>();
+    qRegisterMetaType<mas::worker::JobOutcome>();
+    m_thread = std::thread([this] { loop(); });
+}
+
+JobQueue::~JobQueue()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stopping = true;
+        m_waiting.clear();
+    }
+    m_control.cancel = true;
+    m_control.pause = false;
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+int JobQueue::enqueue(std::shared_ptr<Job> job)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const int id = m_nextId++;
+    m_waiting.push_back({id, std::move(job)});
+    m_wake.notify_all();
+    return id;
+}
+
+void JobQueue::pause()
+{
+    m_control.pause = true;
+}
+
+void JobQueue::resume()
+{
+    m_control.pause = false;
+    m_wake.notify_all();
+}
+
+bool JobQueue::isPaused() const
+{
+    return m_control.pause.load();
+}
+
+void JobQueue::cancelCurrent()
+{
+    m_control.cancel = true;
+}
+
+void JobQueue::cancelAll()
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_waiting.clear();
+    m_control.cancel = true;
+}
+
+bool JobQueue::isBusy() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_running || !m_waiting.empty();
+}
+
+int JobQueue::pendingCount() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return int(m_waiting.size());
+}
+
+void JobQueue::loop()
+{
+    for (;;) {
+        Entry entry;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || (!m_waiting.empty() && !m_control.pause.load()); });
+            if (m_stopping)
+                return;
+            entry = std::move(m_waiting.front());
+            m_waiting.pop_front();
+            m_running = true;
+            m_control.cancel = false; // a cancel aimed at the previous job does not carry over
+        }
+        const QString name = entry.job->name();
+        Q_EMIT jobStarted(entry.id, name);
+        const int id = entry.id;
+        JobOutcome outcome = runJobInline(
+            *entry.job, m_control, [this, id](const JobProgress& p) {
+                JobProgress q = p;
+                q.jobId = id;
+                Q_EMIT progress(q);
+            },
+            [this, id](const QString& key, const QString& text) { Q_EMIT itemFailed(id, key, text); },
+            [this, id](const QString& text) { Q_EMIT message(id, text); });
+        outcome.jobId = id;
+        entry.job.reset(); // free the model before telling anyone
+        bool nowIdle;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_running = false;
+            nowIdle = m_waiting.empty();
+        }
+        Q_EMIT jobFinished(outcome);
+        if (nowIdle)
+            Q_EMIT idle();
+    }
+}
+
+} // namespace mas::worker
