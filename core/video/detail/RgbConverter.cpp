@@ -78,11 +78,15 @@ QImage RgbConverter::convert(const AVFrame* frame, int rotation, QSize requested
         m_space = space;
         m_range = int(fullRange);
     }
-    QImage image(dstW, dstH, QImage::Format_RGB888);
-    if (image.isNull())
+    // swscale's SIMD writers may store a few bytes past a row's end: own the buffer, aligned rows
+    // and padding after the last one, and hand it to QImage with a deleter.
+    const int stride = FFALIGN(dstW * 3, 64);
+    auto* buffer = static_cast<uint8_t*>(av_malloc(size_t(stride) * dstH + 256));
+    if (!buffer)
         return {};
-    uint8_t* dst[4] = {image.bits(), nullptr, nullptr, nullptr};
-    int dstStride[4] = {int(image.bytesPerLine()), 0, 0, 0};
+    QImage image(buffer, dstW, dstH, stride, QImage::Format_RGB888, [](void* p) { av_free(p); }, buffer);
+    uint8_t* dst[4] = {buffer, nullptr, nullptr, nullptr};
+    int dstStride[4] = {stride, 0, 0, 0};
     sws_scale(m_sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dstStride);
     if (rotation != 0)
         image = image.transformed(QTransform().rotate(rotation));
