@@ -154,4 +154,4 @@ private Q_SLOTS:
 };
 
 QTEST_MAIN(TestPreferences)
-#include "tst_preferences.moc"
+#include "tst_prefsdialog.moc"
