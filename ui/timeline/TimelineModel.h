@@ -27,7 +27,8 @@ struct TimelineSegment {
     int labelCount = 0;
     QColor colour;         // invalid: the track's colour
     double score = -1;     // predictions: top-1 score in [0, 1]
-    bool reviewed = false; // human-accepted or rejected (drawn with a tick)
+    enum Look { Normal, Tentative /* prelabeled */, Disputed, Rejected };
+    Look look = Normal;
 };
 
 class TimelineModel : public QObject {

@@ -182,7 +182,17 @@ void TimelinePainter::paintTracks()
             QColor fill = s->colour.isValid() ? s->colour : track.colour;
             if (track.predictions)
                 fill.setAlphaF(0.35 + 0.6 * std::clamp(s->score, 0.0, 1.0));
+            else if (s->look == TimelineSegment::Tentative)
+                fill = fill.lighter(135);
+            else if (s->look == TimelineSegment::Rejected)
+                fill = QColor(170, 170, 170);
             p.fillRect(rect, fill);
+            if (s->look == TimelineSegment::Tentative && rect.width() > 6)
+                p.fillRect(rect, QBrush(fill.darker(130), Qt::BDiagPattern));
+            if (s->look == TimelineSegment::Disputed && rect.width() > 3) {
+                p.setPen(QPen(QColor(200, 0, 0), 2, Qt::DotLine));
+                p.drawRect(rect.adjusted(1, 1, -1, -1));
+            }
             if (rect.width() > 3) {
                 p.setPen(QPen(selected ? pal.color(QPalette::Highlight) : fill.darker(160), selected ? 2.5 : 1));
                 p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5));

@@ -1,0 +1,192 @@
+// The undo commands on a real project file: each redo/undo writes the store at once; ids survive
+// delete/undo cycles through the EditContext; drags merge into one step; labels record who.
+#include "TestSupport.h"
+
+#include "commands/EditContext.h"
+#include "commands/LabelCommands.h"
+#include "commands/SegmentCommands.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace mas;
+using namespace mas::ui;
+
+class TestCommands : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    std::unique_ptr<store::ProjectStore> project;
+    std::unique_ptr<EditContext> context;
+    std::unique_ptr<QUndoStack> stack;
+    store::Id video = 0;
+
+    int segmentCount() { return project->segmentsOfVideo(video)->size(); }
+    store::Segment seg(store::Id firstId) { return project->segment(context->resolveSegment(firstId)).value(); }
+
+private Q_SLOTS:
+    void init()
+    {
+        static int n = 0;
+        auto created = store::ProjectStore::create(dir.filePath(QStringLiteral("c%1.mas").arg(++n)), Taxonomy::builtinMa52(),
+                                                   QStringLiteral("alice"));
+        QVERIFY2(created.ok(), qPrintable(created.error()));
+        project = std::move(created.value());
+        store::Video v;
+        v.path = dir.filePath(QStringLiteral("video.mp4")); // the file need not exist for edits
+        v.frameCount = 1000;
+        v.fpsNum = 30;
+        auto id = project->addVideo(v);
+        QVERIFY2(id.ok(), qPrintable(id.error()));
+        video = id.value();
+        context = std::make_unique<EditContext>(*project);
+        stack = std::make_unique<QUndoStack>();
+    }
+    void cleanup()
+    {
+        stack.reset();
+        context.reset();
+        project.reset();
+    }
+
+    void createUndoRedo()
+    {
+        QSignalSpy changed(context.get(), &EditContext::segmentChanged);
+        auto* create = new CreateSegmentCommand(*context, video, 10, 40, 2);
+        stack->push(create);
+        QVERIFY(create->isValid());
+        QCOMPARE(segmentCount(), 1);
+        QCOMPARE(seg(create->segmentId()).startFrame, int64_t(10));
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(40));
+        QCOMPARE(seg(create->segmentId()).createdBy, project->currentAnnotatorId());
+        QCOMPARE(context->bodyPartHint(create->segmentId()), 2);
+        QCOMPARE(changed.size(), 1);
+        stack->undo();
+        QCOMPARE(segmentCount(), 0);
+        stack->redo();
+        QCOMPARE(segmentCount(), 1);
+        // Re-created with a new row id; the command's id still resolves to it, hint kept.
+        const store::Id now = context->resolveSegment(create->segmentId());
+        QVERIFY(project->segment(now).ok());
+        QCOMPARE(context->bodyPartHint(now), 2);
+    }
+
+    void deleteRestoresLabelsAndLaterCommandsStillWork()
+    {
+        auto* create = new CreateSegmentCommand(*context, video, 100, 150);
+        stack->push(create);
+        const store::Id first = create->segmentId();
+        auto* label = new AddLabelCommand(*context, first, 7);
+        stack->push(label);
+        QCOMPARE(project->labelsOfSegment(first)->size(), 1);
+        QCOMPARE(project->label(label->labelId())->annotatorId, project->currentAnnotatorId());
+        QCOMPARE(seg(first).classId, 7);
+        stack->push(new SetSegmentSpanCommand(*context, first, 100, 160));
+        stack->push(new DeleteSegmentCommand(*context, first));
+        QCOMPARE(segmentCount(), 0);
+        stack->undo(); // delete undone: new id, same span and label
+        QCOMPARE(segmentCount(), 1);
+        QCOMPARE(seg(first).endFrame, int64_t(160));
+        QCOMPARE(project->labelsOfSegment(context->resolveSegment(first))->size(), 1);
+        QCOMPARE(seg(first).classId, 7);
+        stack->undo(); // span undone on the re-created row
+        QCOMPARE(seg(first).endFrame, int64_t(150));
+        stack->undo(); // label removed (found through the label remap)
+        QCOMPARE(project->labelsOfSegment(context->resolveSegment(first))->size(), 0);
+        stack->undo(); // creation undone
+        QCOMPARE(segmentCount(), 0);
+        while (stack->canRedo())
+            stack->redo();
+        QCOMPARE(segmentCount(), 0); // redo to the end: deleted again
+        stack->undo();
+        QCOMPARE(seg(first).endFrame, int64_t(160));
+    }
+
+    void dragStepsMergeIntoOneUndoStep()
+    {
+        auto* create = new CreateSegmentCommand(*context, video, 0, 30);
+        stack->push(create);
+        const int steps = stack->count();
+        for (int end = 31; end <= 40; ++end)
+            stack->push(new SetSegmentSpanCommand(*context, create->segmentId(), 0, end, /*gesture*/ 7));
+        QCOMPARE(stack->count(), steps + 1);
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(40));
+        stack->undo();
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(30));
+        // Without a gesture id each edit is its own step.
+        stack->push(new SetSegmentSpanCommand(*context, create->segmentId(), 5, 35));
+        stack->push(new SetSegmentSpanCommand(*context, create->segmentId(), 6, 36));
+        QCOMPARE(stack->count(), steps + 2);
+    }
+
+    void splitCopiesLabelsAndMergeJoins()
+    {
+        auto* create = new CreateSegmentCommand(*context, video, 200, 300);
+        stack->push(create);
+        stack->push(new AddLabelCommand(*context, create->segmentId(), 3));
+        auto* split = new SplitSegmentCommand(*context, create->segmentId(), 240);
+        stack->push(split);
+        QVERIFY(split->isValid());
+        QCOMPARE(segmentCount(), 2);
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(240));
+        QCOMPARE(seg(split->rightSegmentId()).startFrame, int64_t(240));
+        QCOMPARE(seg(split->rightSegmentId()).endFrame, int64_t(300));
+        QCOMPARE(seg(split->rightSegmentId()).classId, 3);
+
+        auto* merge = new MergeSegmentsCommand(*context, {create->segmentId(), split->rightSegmentId()});
+        stack->push(merge);
+        QVERIFY(merge->isValid());
+        QCOMPARE(segmentCount(), 1);
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(300));
+        QCOMPARE(project->labelsOfSegment(context->resolveSegment(create->segmentId()))->size(), 1); // no duplicate
+        stack->undo();
+        QCOMPARE(segmentCount(), 2);
+        QCOMPARE(seg(split->rightSegmentId()).classId, 3);
+        stack->undo();
+        QCOMPARE(segmentCount(), 1);
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(300));
+
+        // A split outside the segment is refused with a message, and nothing changes.
+        QSignalSpy failed(context.get(), &EditContext::editFailed);
+        auto* bad = new SplitSegmentCommand(*context, create->segmentId(), 500);
+        stack->push(bad);
+        QVERIFY(!bad->isValid());
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(segmentCount(), 1);
+    }
+
+    void labelStatusClassAndNote()
+    {
+        auto* create = new CreateSegmentCommand(*context, video, 0, 10);
+        stack->push(create);
+        auto* add = new AddLabelCommand(*context, create->segmentId(), 12, store::LabelStatus::Prelabeled);
+        stack->push(add);
+        QCOMPARE(seg(create->segmentId()).status, store::SegmentStatus::Prelabeled);
+        stack->push(new SetLabelStatusCommand(*context, add->labelId(), store::LabelStatus::Confirmed));
+        QCOMPARE(seg(create->segmentId()).status, store::SegmentStatus::Confirmed);
+        stack->push(new SetLabelClassCommand(*context, add->labelId(), 13));
+        QCOMPARE(project->label(context->resolveLabel(add->labelId()))->classId, 13);
+        stack->push(new SetSegmentNoteCommand(*context, create->segmentId(), QStringLiteral("n")));
+        stack->push(new SetSegmentNoteCommand(*context, create->segmentId(), QStringLiteral("note")));
+        QCOMPARE(seg(create->segmentId()).note, QStringLiteral("note"));
+        stack->undo(); // both note edits: one step
+        QCOMPARE(seg(create->segmentId()).note, QString());
+        stack->undo();
+        QCOMPARE(project->label(context->resolveLabel(add->labelId()))->classId, 12);
+        stack->undo();
+        QCOMPARE(seg(create->segmentId()).status, store::SegmentStatus::Prelabeled);
+        stack->push(new RemoveLabelCommand(*context, add->labelId()));
+        QCOMPARE(seg(create->segmentId()).status, store::SegmentStatus::Unlabeled);
+        stack->undo();
+        QCOMPARE(seg(create->segmentId()).classId, 12);
+        // The edit log records who did it.
+        auto log = project->editLog(5);
+        QVERIFY(log.ok() && !log->isEmpty());
+        QCOMPARE(log->front().who, QStringLiteral("alice"));
+    }
+};
+
+QTEST_MAIN(TestCommands)
+#include "tst_commands.moc"

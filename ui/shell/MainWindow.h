@@ -1,0 +1,91 @@
+#pragma once
+// The main window: a thin shell. It owns the long-lived widgets (video view, transport, timeline)
+// and the player, makes a ProjectWorkspace per open project, and wires actions, docks and panels
+// together. Behaviour lives in the pieces it wires, not here.
+#include "store/ProjectStore.h"
+#include "util/Result.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QDockWidget;
+class QListWidget;
+class QSettings;
+class QUndoView;
+
+namespace mas::ui {
+
+class FrameProvider;
+class MainActions;
+class PanelDocks;
+class PlayerClock;
+class PlayerController;
+class ProjectWorkspace;
+class ShellStatusBar;
+class TimelineWidget;
+class TransportBar;
+class VideoView;
+struct OpenedVideo;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // `settings`: window state, recent projects, panels' settings (tests pass a temporary file).
+    MainWindow(QSettings& settings, QString annotator, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Status openProject(const QString& path);
+    Status newProject(const QString& path);
+    void closeProject();
+    // Shows a video of the open project (decoded on the frame provider's thread).
+    void showVideo(store::Id videoId);
+
+    ProjectWorkspace* workspace() const { return m_workspace.get(); }
+    PlayerController& player() const { return *m_player; }
+    FrameProvider& frames() const { return *m_frames; }
+    TimelineWidget& timeline() const { return *m_timeline; }
+    VideoView& videoView() const { return *m_videoView; }
+    MainActions& actions() const { return *m_actions; }
+    ShellStatusBar& shellStatusBar() const { return *m_status; }
+    store::Id currentVideo() const { return m_videoId; }
+    QString annotator() const { return m_annotator; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildLayout();
+    void connectPlayer();
+    void connectActions();
+    void onVideoOpened(const OpenedVideo& video);
+    void onFrameChanged(int frame);
+    void updateTitle();
+    void updateSaveState();
+    void updateLoop();
+    void rebuildRecentMenu();
+    void fillVideoList();
+    void stepSpeed(int direction);
+    Status adoptStore(Result<std::unique_ptr<store::ProjectStore>> store);
+
+    QSettings& m_settings;
+    QString m_annotator;
+    std::unique_ptr<PlayerClock> m_clock;
+    FrameProvider* m_frames;
+    PlayerController* m_player;
+    MainActions* m_actions;
+    VideoView* m_videoView;
+    TransportBar* m_transport;
+    TimelineWidget* m_timeline;
+    ShellStatusBar* m_status;
+    QUndoView* m_undoView;
+    QDockWidget* m_historyDock;
+    QListWidget* m_videoList;
+    QDockWidget* m_videosDock;
+    std::unique_ptr<ProjectWorkspace> m_workspace;
+    std::unique_ptr<PanelDocks> m_panels;
+    store::Id m_videoId = 0;
+    QString m_videoMessage;
+};
+
+} // namespace mas::ui
