@@ -67,6 +67,8 @@ public:
     // Stores `video.path` relative to projectDir(); refuses a path already in the project.
     Result<Id> addVideo(const Video& video);
     Result<int> addVideos(const QVector<Video>& videos, const BatchControl& control = {}, QVector<Id>* ids = nullptr);
+    // The bulk import: participants, videos and whole-clip segments in one transaction (all or none).
+    Result<int> importVideos(const QVector<NewVideo>& videos, const BatchControl& control = {}, QVector<Id>* ids = nullptr);
     Result<Video> video(Id id) const;
     Result<QVector<Video>> videos() const;
     std::optional<Id> videoIdByPath(const QString& path) const; // absolute or project-relative

@@ -57,7 +57,7 @@ Result<int> ProjectStore::addSegments(const QVector<NewSegment>& segments, const
         insert.bindValue(0, qlonglong(s.videoId));
         insert.bindValue(1, qlonglong(s.startFrame));
         insert.bindValue(2, qlonglong(s.endFrame));
-        insert.bindValue(3, s.note);
+        insert.bindValue(3, notNullText(s.note));
         insert.bindValue(4, nullableId(d->currentAnnotatorId));
         insert.bindValue(5, now);
         if (!insert.exec())

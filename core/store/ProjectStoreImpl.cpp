@@ -32,7 +32,7 @@ Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantLis
     if (!q.prepare(sql))
         return sqlError(sql.section(' ', 0, 2), q);
     for (int i = 0; i < binds.size(); ++i)
-        q.bindValue(i, binds[i]);
+        q.bindValue(i, notNullText(binds[i]));
     if (!q.exec())
         return sqlError(sql.section(' ', 0, 2), q);
     return q;
@@ -179,7 +179,7 @@ Verdict verdictOf(const QVector<Label>& labels)
 QJsonObject toJson(const Label& l)
 {
     return {{"segment", qint64(l.segmentId)}, {"class", l.classId}, {"annotator", qint64(l.annotatorId)},
-            {"status", toString(l.status)}};
+            {"status", statusName(l.status)}};
 }
 
 QJsonObject toJson(const Segment& s)

@@ -68,6 +68,11 @@ inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 inline QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
 inline QVariant nullableId(Id id) { return id > 0 ? QVariant(qlonglong(id)) : QVariant(QMetaType(QMetaType::LongLong)); }
 QString compactJson(const QJsonObject& object);
+// Qt binds a null QString as SQL NULL; text columns are NOT NULL with '' for "none".
+inline QVariant notNullText(const QVariant& v)
+{
+    return (v.typeId() == QMetaType::QString && v.toString().isNull()) ? QVariant(QStringLiteral("")) : v;
+}
 
 // Segment verdict from its labels, ordered oldest first (see ProjectStore::verdictRule).
 struct Verdict {

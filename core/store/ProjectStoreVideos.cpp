@@ -22,7 +22,7 @@ void bindVideo(QSqlQuery& q, const Video& v, const QString& relativePath, bool m
                               v.height,          v.rotationDegrees, v.hasAudio ? 1 : 0,         missing ? 1 : 0,
                               nowMs()};
     for (int i = 0; i < values.size(); ++i)
-        q.bindValue(i, values[i]);
+        q.bindValue(i, notNullText(values[i]));
 }
 
 } // namespace
@@ -38,18 +38,50 @@ Result<Id> ProjectStore::addVideo(const Video& video)
 
 Result<int> ProjectStore::addVideos(const QVector<Video>& videos, const BatchControl& control, QVector<Id>* ids)
 {
+    QVector<NewVideo> plain;
+    plain.reserve(videos.size());
+    for (const Video& v : videos)
+        plain.push_back({v, {}, false});
+    return importVideos(plain, control, ids);
+}
+
+Result<int> ProjectStore::importVideos(const QVector<NewVideo>& newVideos, const BatchControl& control, QVector<Id>* ids)
+{
     Transaction tx(*d);
     if (!tx.status().ok())
         return Error{tx.status().error()};
     QSqlQuery insert(d->db);
     if (!insert.prepare(QString::fromLatin1(kInsertVideo)))
         return d->sqlError(QStringLiteral("preparing the video insert"), insert);
+    QSqlQuery insertSegment(d->db);
+    if (!insertSegment.prepare(QStringLiteral("INSERT INTO segments(video_id, start_frame, end_frame, created_by, "
+                                              "created_ms) VALUES(?, 0, ?, ?, ?)")))
+        return d->sqlError(QStringLiteral("preparing the segment insert"), insertSegment);
+    QHash<QString, Id> participants;
     QVector<Id> added;
-    added.reserve(videos.size());
-    for (int i = 0; i < videos.size(); ++i) {
+    added.reserve(newVideos.size());
+    int segments = 0;
+    const int total = newVideos.size();
+    for (int i = 0; i < total; ++i) {
         if (control.cancel && control.cancel->load())
             return d->error(QStringLiteral("adding videos cancelled; nothing was added"));
-        const Video& v = videos[i];
+        Video v = newVideos[i].video;
+        if (const QString& code = newVideos[i].participantCode; !code.isEmpty()) {
+            if (!participants.contains(code)) {
+                Result<QVariant> existing = d->scalar(QStringLiteral("SELECT id FROM participants WHERE code = ?"), {code});
+                if (!existing.ok())
+                    return Error{existing.error()};
+                Id pid = existing->isNull() ? 0 : existing->toLongLong();
+                if (pid == 0) {
+                    Result<QSqlQuery> p = d->exec(QStringLiteral("INSERT INTO participants(code) VALUES(?)"), {code});
+                    if (!p.ok())
+                        return Error{p.error()};
+                    pid = p->lastInsertId().toLongLong();
+                }
+                participants.insert(code, pid);
+            }
+            v.participantId = participants.value(code);
+        }
         const QString relative = d->toProjectRelative(v.path);
         bindVideo(insert, v, relative, !QFileInfo::exists(d->toAbsolute(relative)));
         if (!insert.exec()) {
@@ -58,20 +90,32 @@ Result<int> ProjectStore::addVideos(const QVector<Video>& videos, const BatchCon
             return d->sqlError(QStringLiteral("adding the video %1").arg(relative), insert);
         }
         added << insert.lastInsertId().toLongLong();
-        if (videos.size() == 1) {
+        if (newVideos[i].wholeClipSegment) {
+            if (v.frameCount <= 0)
+                return d->error(QStringLiteral("%1 has no frame count; cannot make a whole-clip segment").arg(relative));
+            insertSegment.bindValue(0, qlonglong(added.back()));
+            insertSegment.bindValue(1, qlonglong(v.frameCount));
+            insertSegment.bindValue(2, nullableId(d->currentAnnotatorId));
+            insertSegment.bindValue(3, nowMs());
+            if (!insertSegment.exec())
+                return d->sqlError(QStringLiteral("adding the whole-clip segment of %1").arg(relative), insertSegment);
+            ++segments;
+        }
+        if (total == 1) {
             Video logged = v;
             logged.path = relative;
             if (Status s = d->logEdit(QStringLiteral("video.add"), QStringLiteral("video"), added.back(), {}, toJson(logged));
                 !s.ok())
                 return Error{s.error()};
         }
-        if (control.progress && (i % 256 == 255 || i + 1 == videos.size()))
-            control.progress(i + 1, videos.size());
+        if (control.progress && (i % 256 == 255 || i + 1 == total))
+            control.progress(i + 1, total);
     }
-    if (videos.size() > 1)
+    if (total > 1 || segments > 0)
         if (Status s = d->logEdit(QStringLiteral("video.add_batch"), QStringLiteral("video"), added.value(0), {},
                                   {{"count", int(added.size())}, {"first_id", qint64(added.value(0))},
-                                   {"last_id", qint64(added.value(added.size() - 1))}});
+                                   {"last_id", qint64(added.value(added.size() - 1))}, {"segments", segments},
+                                   {"participants_seen", int(participants.size())}});
             !s.ok())
             return Error{s.error()};
     if (Status s = tx.commit(); !s.ok())

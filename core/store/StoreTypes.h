@@ -37,6 +37,11 @@ enum class SplitUnit { Participant = 0, Segment = 1 };
 QString toString(LabelStatus status);    // "prelabeled", "confirmed", "disputed", "rejected"
 QString toString(SegmentStatus status);  // as above, plus "unlabeled"
 QString toString(SplitSet set);          // "train", "val", "test"
+// The same names. (Tests compare these: QCOMPARE on the enums themselves finds the toString above by
+// argument-dependent lookup and fails to compile, as it expects one returning char*.)
+inline QString statusName(LabelStatus status) { return toString(status); }
+inline QString statusName(SegmentStatus status) { return toString(status); }
+inline QString splitName(SplitSet set) { return toString(set); }
 std::optional<LabelStatus> labelStatusFromString(const QString& text);
 std::optional<SegmentStatus> segmentStatusFromString(const QString& text);
 std::optional<SplitSet> splitSetFromString(const QString& text);
@@ -211,6 +216,14 @@ struct NewSegment {
     int64_t startFrame = 0;
     int64_t endFrame = 0;      // exclusive
     QString note;
+};
+
+// A probed video to import with its participant (by code, created when new) and, for whole clips,
+// one segment spanning all its frames.
+struct NewVideo {
+    Video video;
+    QString participantCode;   // "" for none
+    bool wholeClipSegment = false;
 };
 
 struct NewLabel {

@@ -22,7 +22,7 @@ public:
 
     // The frame I / O / split act on (the player's current frame).
     void setPlayheadSource(std::function<int()> playhead) { m_playhead = std::move(playhead); }
-    std::optional<int> markIn() const { return m_markIn; }
+    std::optional<int> pendingMarkIn() const { return m_markIn; }
     // The single selected human segment, or 0.
     store::Id currentSegment() const;
 
