@@ -6,6 +6,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace mas::exchange {
@@ -73,80 +74,101 @@ QHash<QString, int> planSplitByParticipant(const QVector<ParticipantClassCounts>
         r = {1, 0, 0}, sum = 1;
     for (double& x : r)
         x /= sum;
+    QVector<int> activeSets;
+    for (int s = 0; s < kSplitSetCount; ++s)
+        if (r[s] > 0)
+            activeSets << s;
 
     const int classes = participants[0].classCounts.size();
-    QVector<double> classTotal(classes, 0);
+    const int n = participants.size();
     QVector<int> holders(classes, 0); // participants holding each class
+    QVector<double> totalOf(n, 0);
     double grandTotal = 0;
-    QVector<int> order(participants.size());
-    for (int p = 0; p < participants.size(); ++p) {
-        order[p] = p;
+    for (int p = 0; p < n; ++p)
         for (int c = 0; c < classes; ++c) {
-            const int n = participants[p].classCounts.value(c);
-            classTotal[c] += n;
-            holders[c] += n > 0 ? 1 : 0;
-            grandTotal += n;
+            const int k = participants[p].classCounts.value(c);
+            holders[c] += k > 0 ? 1 : 0;
+            totalOf[p] += k;
+            grandTotal += k;
         }
-    }
-    // Sort by code first so the input order does not matter, then a seeded shuffle for ties.
+    // Sort by code first so the input order does not matter, then a seeded shuffle (own
+    // Fisher-Yates: std::shuffle differs between standard libraries). `rank` breaks every later tie.
+    QVector<int> order(n);
+    for (int p = 0; p < n; ++p)
+        order[p] = p;
     std::sort(order.begin(), order.end(), [&](int a, int b) { return participants[a].participant < participants[b].participant; });
     std::mt19937_64 rng(seed);
-    for (int i = order.size() - 1; i > 0; --i)
+    for (int i = n - 1; i > 0; --i)
         std::swap(order[i], order[int(rng() % uint64_t(i + 1))]);
-    // Participants holding rare classes (few holders) first: they decide whether a class can reach
-    // every set; the rest fill the ratios.
-    auto rarity = [&](int p) {
-        int best = INT_MAX;
-        for (int c = 0; c < classes; ++c)
-            if (participants[p].classCounts.value(c) > 0)
-                best = std::min(best, holders[c]);
-        return best;
-    };
-    QVector<int> rarityOf(participants.size());
-    for (int p = 0; p < participants.size(); ++p)
-        rarityOf[p] = rarity(p);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return rarityOf[a] < rarityOf[b]; });
+    QVector<int> rank(n);
+    for (int i = 0; i < n; ++i)
+        rank[order[i]] = i;
 
-    QVector<std::array<double, kSplitSetCount>> current(classes, {0, 0, 0});
+    QVector<int> setOf(n, -1);
+    QVector<std::array<int, kSplitSetCount>> present(classes, {0, 0, 0}); // segments of class c in set s
     std::array<double, kSplitSetCount> currentTotal{0, 0, 0};
-    std::array<int, kSplitSetCount> participantsIn{0, 0, 0};
-    for (int p : order) {
-        const QVector<int>& counts = participants[p].classCounts;
-        double pTotal = 0;
-        for (int n : counts)
-            pTotal += n;
-        int bestSet = -1;
-        double bestScore = -1e300;
-        for (int s = 0; s < kSplitSetCount; ++s) {
-            if (r[s] <= 0)
+    auto assign = [&](int p, int s) {
+        setOf[p] = s;
+        currentTotal[s] += totalOf[p];
+        for (int c = 0; c < classes; ++c)
+            present[c][s] += participants[p].classCounts.value(c);
+    };
+
+    // 1. Coverage: for every class with holders enough to reach every set (rarest first), each set
+    // still without it gets an unassigned holder: the one that brings the most classes still
+    // missing there (rare ones weigh more), then the smallest, so the ratios suffer least.
+    QVector<int> classOrder(classes);
+    for (int c = 0; c < classes; ++c)
+        classOrder[c] = c;
+    std::stable_sort(classOrder.begin(), classOrder.end(), [&](int a, int b) { return holders[a] < holders[b]; });
+    for (int c : classOrder) {
+        if (holders[c] < activeSets.size())
+            continue;
+        for (int s : activeSets) {
+            if (present[c][s] > 0)
                 continue;
-            double score = 0;
-            for (int c = 0; c < classes; ++c) {
-                const int n = counts.value(c);
-                if (n == 0 || classTotal[c] <= 0)
+            int best = -1;
+            double bestGain = -1;
+            for (int p = 0; p < n; ++p) {
+                if (setOf[p] >= 0 || participants[p].classCounts.value(c) == 0)
                     continue;
-                const double need = r[s] * classTotal[c] - current[c][s];
-                score += std::min(double(n), need) / classTotal[c];
-                // A class not yet in this set, with holders enough to reach every set: bring it.
-                if (current[c][s] == 0 && holders[c] >= kSplitSetCount)
-                    score += 1.0;
+                double gain = 0;
+                for (int k = 0; k < classes; ++k)
+                    if (participants[p].classCounts.value(k) > 0 && present[k][s] == 0 && holders[k] >= activeSets.size())
+                        gain += 1.0 / holders[k];
+                const bool better = best < 0 || gain > bestGain + 1e-12
+                                    || (std::abs(gain - bestGain) <= 1e-12
+                                        && (totalOf[p] < totalOf[best] || (totalOf[p] == totalOf[best] && rank[p] < rank[best])));
+                if (better) {
+                    best = p;
+                    bestGain = gain;
+                }
             }
-            // Keep the overall size on target (weighted like one class).
-            score += 2.0 * (r[s] * grandTotal - currentTotal[s] - pTotal / 2) / std::max(1.0, grandTotal) * classes / 4.0;
-            // A set with no participant yet comes first when its share is due.
-            if (participantsIn[s] == 0)
-                score += 0.5;
-            if (score > bestScore + 1e-12) {
-                bestScore = score;
+            if (best >= 0)
+                assign(best, s);
+        }
+    }
+
+    // 2. Sizes: the rest, largest first, each to the set furthest below its share.
+    QVector<int> rest;
+    for (int p : order)
+        if (setOf[p] < 0)
+            rest << p;
+    std::stable_sort(rest.begin(), rest.end(), [&](int a, int b) { return totalOf[a] > totalOf[b]; });
+    for (int p : rest) {
+        int bestSet = activeSets.first();
+        double bestDeficit = -1e300;
+        for (int s : activeSets) {
+            const double deficit = r[s] * grandTotal - currentTotal[s];
+            if (deficit > bestDeficit + 1e-9) {
+                bestDeficit = deficit;
                 bestSet = s;
             }
         }
-        out.insert(participants[p].participant, bestSet);
-        ++participantsIn[bestSet];
-        currentTotal[bestSet] += pTotal;
-        for (int c = 0; c < classes; ++c)
-            current[c][bestSet] += counts.value(c);
+        assign(p, bestSet);
     }
+    for (int p = 0; p < n; ++p)
+        out.insert(participants[p].participant, setOf[p]);
     return out;
 }
 

@@ -26,7 +26,7 @@ private Q_SLOTS:
         QVERIFY(!f.rows[0].lengthKnown());
         QCOMPARE(f.rows[0].labels.size(), 1);
         QCOMPARE(f.rows[0].labels[0].classId, 9);
-        QCOMPARE(f.rows[0].labels[0].status, LabelStatus::Confirmed);
+        QCOMPARE(statusName(f.rows[0].labels[0].status), statusName(LabelStatus::Confirmed));
         QCOMPARE(f.rows[1].participant, QString("0004"));
         QCOMPARE(f.rows[1].labels.size(), 2);
         QCOMPARE(f.rows[1].labels[1].classId, 12);
