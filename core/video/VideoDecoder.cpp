@@ -114,6 +114,7 @@ struct VideoDecoder::Impl {
     bool needSeek = true;     // decoder state unknown (fresh, drained or failed): seek before decoding
     bool flushedToEnd = false;
     int lastReturned = -1;    // for nextFrame()
+    bool canSkipNonReference = false; // codec honours AVDISCARD_NONREF and frames carry timestamps
 
     VideoResult<VideoOk> seekToKeyframe(int keyframe);
     VideoResult<const AVFrame*> decodeUntil(int target, int seekFloor);
@@ -168,6 +169,13 @@ VideoResult<const AVFrame*> VideoDecoder::Impl::decodeUntil(int target, int seek
     // Packet cap: the frames to go, the decoder's delay (B-frames, threads) and slack for damage.
     const int64_t packetCap = int64_t(distance) * 2 + 64 + 4 * std::max(1, codec->thread_count);
     int64_t packetsRead = 0;
+    // Pictures shown well before the target that no other picture references need not be decoded
+    // at all (a third to a half of a long GOP's B-frames). The last few before the target are
+    // decoded and cached, so stepping back after a seek stays a cache hit.
+    constexpr int kDecodedBeforeTarget = 8;
+    const int64_t skipBeforePts = canSkipNonReference && target - kDecodedBeforeTarget > 0
+                                      ? index.pts(target - kDecodedBeforeTarget)
+                                      : INT64_MIN;
     watchdog.arm(std::chrono::milliseconds(options.requestTimeoutMs));
     for (;;) {
         int rc = avcodec_receive_frame(codec.get(), frame.get());
@@ -240,6 +248,9 @@ VideoResult<const AVFrame*> VideoDecoder::Impl::decodeUntil(int target, int seek
                         QStringLiteral("reading packets for frame %1 failed").arg(target), rc);
         }
         if (packet->stream_index == streamIndex && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
+            if (canSkipNonReference)
+                codec->skip_frame = (packet->pts != AV_NOPTS_VALUE && packet->pts < skipBeforePts) ? AVDISCARD_NONREF
+                                                                                                  : AVDISCARD_DEFAULT;
             rc = avcodec_send_packet(codec.get(), packet.get());
             if (rc < 0 && rc != AVERROR(EAGAIN))
                 ++stats.corruptFrames; // bad packet: skip it, best effort
@@ -346,6 +357,9 @@ VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& pat
     d.codec->pkt_timebase = st->time_base;
     d.codec->thread_count = options.threads > 0 ? options.threads : std::min(16, QThread::idealThreadCount());
     d.codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    const AVCodecID id = st->codecpar->codec_id;
+    d.canSkipNonReference = d.index.hasTimestamps() && d.index.seekable()
+                            && (id == AV_CODEC_ID_H264 || id == AV_CODEC_ID_HEVC || id == AV_CODEC_ID_MPEG2VIDEO);
     rc = avcodec_open2(d.codec.get(), codec, nullptr);
     if (rc < 0)
         return fail(VideoErrorKind::OpenFailed, path, QStringLiteral("cannot open the %1 decoder").arg(QString::fromUtf8(codec->name)), rc);
