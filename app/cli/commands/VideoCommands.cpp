@@ -1,6 +1,7 @@
-// Video verbs: probe a file, write one exact frame as an image.
+// Video verbs: probe a file, write one exact frame as an image, cut a segment to its own file.
 #include "CliCommand.h"
 
+#include "video/ClipExtractor.h"
 #include "video/VideoDecoder.h"
 #include "video/VideoProbe.h"
 
@@ -111,10 +112,35 @@ int runFrame(CliContext& ctx)
     return Success;
 }
 
+int runExtract(CliContext& ctx)
+{
+    QStringList args = ctx.args;
+    ClipExtractOptions options;
+    options.allowStreamCopy = !takeFlag(args, "--reencode");
+    options.includeAudio = !takeFlag(args, "--no-audio");
+    options.preferredEncoder = takeOption(args, "--encoder");
+    if (args.size() != 4)
+        return fail(ctx, "usage: extract VIDEO START END OUT [--reencode] [--no-audio] [--encoder NAME]", UsageError);
+    bool okStart = false, okEnd = false;
+    const int start = args[1].toInt(&okStart);
+    const int end = args[2].toInt(&okEnd);
+    if (!okStart || !okEnd)
+        return fail(ctx, QStringLiteral("START and END must be frame numbers, not '%1' '%2'").arg(args[1], args[2]), UsageError);
+    auto result = extractClip(args[0], start, end, args[3], options);
+    if (!result)
+        return fail(ctx, result.error());
+    ctx.out << "frames [" << start << ", " << end << ") -> " << result->outputPath << " (" << result->frameCount
+            << " frames, " << (result->streamCopied ? QStringLiteral("stream copy") : result->videoEncoder) << ")" << Qt::endl;
+    return Success;
+}
+
 const CliRegistration probeReg({"probe", "VIDEO [--json]",
                                 "describe a video: streams, duration, frames, fps, keyframes, rotation", runProbe});
 const CliRegistration frameReg({"frame", "VIDEO INDEX OUT.png [--size WxH]", "write exactly frame INDEX as an image",
                                 runFrame});
+const CliRegistration extractReg({"extract", "VIDEO START END OUT [--reencode] [--no-audio] [--encoder NAME]",
+                                  "cut frames [START, END) to their own file, frame-exact (stream copy when possible)",
+                                  runExtract});
 
 } // namespace
 } // namespace mas::cli
