@@ -57,7 +57,7 @@ Status EvaluateJob::run(JobContext& context)
         if (!all)
             return Error{all.error()};
         for (const ClipItem& c : all.value())
-            if (c.label >= 0)
+            if (c.label >= 0 && (m_options.participants.isEmpty() || m_options.participants.contains(c.participant)))
                 items.push_back(c);
     } else {
         items = m_options.items;

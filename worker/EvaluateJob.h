@@ -12,6 +12,7 @@ struct EvaluateOptions {
     model::Device device = model::Device::Auto;
     int batchSize = 8;
     std::vector<ClipItem> items;       // labelled items; empty: the project's confirmed segments
+    QStringList participants;          // when not empty: only these participants' confirmed segments
     bool storeMetrics = true;          // into the version's metrics under "evaluation"
     int threads = 0;
 };

@@ -110,6 +110,9 @@ Status FineTuneJob::run(JobContext& context)
     if (!m_options.validationItems.empty()) {
         training = items;
         validation = m_options.validationItems;
+    } else if (!m_options.validationParticipants.isEmpty()) {
+        for (const ClipItem& c : items)
+            (m_options.validationParticipants.contains(c.participant) ? validation : training).push_back(c);
     } else {
         DataSplit split = splitByParticipant(items, m_options.validationFraction, m_options.seed);
         training = std::move(split.training);
@@ -197,6 +200,7 @@ Status FineTuneJob::run(JobContext& context)
         m_newVersion.active = true;
     }
     context.figures().insert("new_version", m_newVersion.id);
+    context.figures().insert("model_version_id", m_newVersion.id.toLongLong()); // what the GUI's ModelJobRunner reads
     context.figures().insert("new_version_name", m_newVersion.name);
     context.figures().insert("metrics", draft.metrics);
     if (m_options.refreshPrelabels) {

@@ -31,6 +31,7 @@ struct FineTuneOptions {
     QString labelEmbeddingsPath;         // .npy [classes, 300]; empty: derived from the taxonomy
     std::vector<ClipItem> items;         // labelled clips; empty: the project's confirmed segments
     std::vector<ClipItem> validationItems; // when not empty: this validation set instead of a split of `items`
+    QStringList validationParticipants;  // when not empty: these participants' clips are the validation set
     std::vector<int> classToBodyPart;    // empty: from the base version / MA-52
     QString versionName;                 // empty: "<base>-head" / "<base>-full"
     bool activate = true;

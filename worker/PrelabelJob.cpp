@@ -30,8 +30,34 @@ Status PrelabelJob::run(JobContext& context)
     context.figures().insert("model_version", model->version.id);
     context.figures().insert("model_version_name", model->version.name);
     context.figures().insert("device", model->model.device() == model::Device::Cuda ? "cuda" : "cpu");
-    return m_options.slidingWindow ? runWindows(context, *data.value(), model.value())
-                                   : runClips(context, *data.value(), model.value());
+    if (m_options.slidingWindow)
+        return runWindows(context, *data.value(), model.value());
+    const Status clips = runClips(context, *data.value(), model.value());
+    if (!clips || !m_options.alsoUnsegmentedVideos || context.cancelled())
+        return clips;
+    // Long footage nobody has cut yet: proposals from the sliding window.
+    Result<std::vector<ClipItem>> all = data.value()->clips();
+    Result<QStringList> videos = data.value()->videos();
+    if (!all)
+        return Error{all.error()};
+    if (!videos)
+        return Error{videos.error()};
+    QSet<QString> segmented;
+    for (const ClipItem& c : all.value())
+        segmented.insert(c.videoPath);
+    QStringList unsegmented;
+    for (const QString& v : videos.value())
+        if (!segmented.contains(v))
+            unsegmented << v;
+    if (unsegmented.isEmpty())
+        return clips;
+    const QJsonObject clipFigures = context.figures();
+    m_options.videos = unsegmented;
+    const Status windows = runWindows(context, *data.value(), model.value());
+    for (auto it = clipFigures.begin(); it != clipFigures.end(); ++it)
+        if (!context.figures().contains(it.key()))
+            context.figures().insert(it.key(), it.value());
+    return windows;
 }
 
 Status PrelabelJob::runClips(JobContext& context, ProjectData& data, LoadedModel& model)
@@ -41,8 +67,9 @@ Status PrelabelJob::runClips(JobContext& context, ProjectData& data, LoadedModel
         Result<std::vector<ClipItem>> all = data.clips();
         if (!all)
             return Error{all.error()};
+        const QSet<QString> only(m_options.itemKeys.begin(), m_options.itemKeys.end());
         for (const ClipItem& c : all.value())
-            if (m_options.includeConfirmed || c.label < 0)
+            if ((m_options.includeConfirmed || c.label < 0) && (only.isEmpty() || only.contains(c.key)))
                 items.push_back(c);
     }
     const QString version = model.version.id;

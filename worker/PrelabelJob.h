@@ -18,6 +18,8 @@ struct PrelabelOptions {
     bool keepProbabilities = false;     // store all class probabilities (folder back end only)
     bool includeConfirmed = false;      // also segments with a confirmed label (evaluation uses this)
     std::vector<ClipItem> items;        // when not empty: these instead of the project's segments
+    QStringList itemKeys;               // when not empty: only the project's segments with these keys
+    bool alsoUnsegmentedVideos = false; // after the segments, slide windows over videos without any segment
     bool slidingWindow = false;         // long footage instead of segments
     SlidingWindowOptions windows;
     QStringList videos;                 // sliding window: these instead of every project video
