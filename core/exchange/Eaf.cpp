@@ -124,6 +124,11 @@ QByteArray writeEaf(const QVector<SegmentRow>& rows, const Taxonomy& taxonomy, c
     w.writeEndElement();
 
     const bool severalAnnotators = annotators.size() > 1;
+    // The person filmed (ELAN's tier PARTICIPANT); read back as the segments' participant.
+    QString participant;
+    for (const SegmentRow& r : rows)
+        if (participant.isEmpty())
+            participant = r.participant;
     int nextId = 1;
     for (const auto& [key, list] : tiers) {
         const BodyPart* b = taxonomy.bodyPart(key.bodyPartId);
@@ -132,6 +137,8 @@ QByteArray writeEaf(const QVector<SegmentRow>& rows, const Taxonomy& taxonomy, c
         w.writeAttribute(QStringLiteral("LINGUISTIC_TYPE_REF"), QLatin1String(kTypeId));
         if (!key.annotator.isEmpty())
             w.writeAttribute(QStringLiteral("ANNOTATOR"), key.annotator);
+        if (!participant.isEmpty())
+            w.writeAttribute(QStringLiteral("PARTICIPANT"), participant);
         w.writeAttribute(QStringLiteral("TIER_ID"), severalAnnotators ? QStringLiteral("%1 - %2").arg(bodyName, key.annotator) : bodyName);
         QVector<OutAnnotation> sorted = list;
         std::stable_sort(sorted.begin(), sorted.end(), [](const OutAnnotation& a, const OutAnnotation& c) {
@@ -359,7 +366,9 @@ ParsedFile parseEaf(const QByteArray& xml, const QString& fileName, const Taxono
         const InTier tier = tiers.value(an.tierId);
         SegmentRow row;
         row.videoPath = video;
-        row.participant = participantFromClipName(video);
+        row.sourceFile = fileName;
+        row.sourceLine = an.line;
+        row.participant = tier.participant.isEmpty() ? participantFromClipName(video) : tier.participant;
         row.startFrame = start;
         row.endFrame = end;
         row.fpsNum = fpsNum;

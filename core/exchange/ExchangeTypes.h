@@ -54,6 +54,8 @@ struct SegmentRow {
     QVector<LabelEntry> labels;
     std::optional<PredictionEntry> prediction;
     bool videoMissing = false;                 // set by importers that look for the file
+    QString sourceFile;                        // where a reader found the row (for import reports)
+    int sourceLine = 0;                        // 1-based; 0 when unknown
 
     double fps() const { return fpsNum > 0 && fpsDen > 0 ? double(fpsNum) / fpsDen : 0.0; }
     bool lengthKnown() const { return endFrame != kUnknownEndFrame; }

@@ -75,6 +75,8 @@ ParsedFile parseMa52List(const QString& text, const QString& fileName, const Tax
         row.videoPath = path;
         row.participant = participantFromClipName(path);
         row.split = split;
+        row.sourceFile = fileName;
+        row.sourceLine = lineNo;
         const bool hidden = options.hiddenTestLabels && hiddenTestName.match(QFileInfo(path).fileName()).hasMatch();
         if (!hidden)
             for (int id : ids)

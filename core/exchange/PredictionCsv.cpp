@@ -94,6 +94,8 @@ ParsedFile parsePredictionCsv(const QString& text, const QString& fileName, cons
         row.videoPath = vid;
         row.participant = participantFromClipName(vid);
         row.prediction = std::move(prediction);
+        row.sourceFile = fileName;
+        row.sourceLine = rec.line;
         out.rows.push_back(std::move(row));
     }
     return out;

@@ -34,6 +34,8 @@ struct ImportReport {
 struct ProjectImportOptions {
     QString dataRoot;            // folder the files' relative video paths start from; "" = the project folder
     bool matchByFileName = true; // a row's video may be found by file name alone (prediction files)
+    bool createVideos = true;    // false: rows naming no video of the project are reported and skipped
+    bool probeVideos = true;     // new videos found on disk are probed (frame rate, frame count, size)
     bool prelabelFromPredictions = true; // predictions also add a prelabeled label by "model:<version>"
     QString splitPlanName = QString::fromLatin1(kOfficialSplitPlan); // for rows with a split (segment plan)
 };

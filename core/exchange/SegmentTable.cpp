@@ -185,6 +185,8 @@ ParsedFile parseSegmentCsv(const QString& text, const QString& fileName, const T
         }
         SegmentRow row;
         row.videoPath = field("video");
+        row.sourceFile = fileName;
+        row.sourceLine = rec.line;
         if (row.videoPath.isEmpty()) {
             issue(QStringLiteral("empty video"));
             continue;
@@ -197,6 +199,9 @@ ParsedFile parseSegmentCsv(const QString& text, const QString& fileName, const T
                 issue(QStringLiteral("fps '%1' is not a frame rate").arg(fps));
                 continue;
             }
+        } else if (options.frameRateOfVideo && options.frameRateOfVideo(row.videoPath, &row.fpsNum, &row.fpsDen)
+                   && row.fpsNum > 0) {
+            // the video's own rate
         } else if (options.defaultFpsNum > 0) {
             row.fpsNum = options.defaultFpsNum;
             row.fpsDen = options.defaultFpsDen;
@@ -365,6 +370,7 @@ ParsedFile parseSegmentJson(const QByteArray& json, const QString& fileName, con
         };
         SegmentRow row;
         row.videoPath = s.value("video").toString();
+        row.sourceFile = fileName;
         if (row.videoPath.isEmpty()) {
             issue(QStringLiteral("no video"));
             continue;

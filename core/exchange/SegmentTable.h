@@ -21,6 +21,9 @@ QString writeSegmentCsv(const QVector<SegmentRow>& rows, const Taxonomy& taxonom
 struct SegmentCsvOptions {
     int defaultFpsNum = 0;       // for seconds columns when the file has no fps column (0: none)
     int defaultFpsDen = 1;
+    // The rate of a video named in the file (e.g. the project's probed rate), asked before the
+    // default rate when a row has no fps; may be empty.
+    std::function<bool(const QString& video, int* fpsNum, int* fpsDen)> frameRateOfVideo;
     QString defaultAnnotator;    // when the file has no annotator column or it is empty
     LabelStatus defaultStatus = LabelStatus::Confirmed;
 };

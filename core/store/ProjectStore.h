@@ -21,6 +21,7 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 
 namespace mas::store {
@@ -120,6 +121,11 @@ public:
     Status setSplitAssignments(Id planId, const QVector<SplitAssignment>& assignments, const BatchControl& control = {});
     Result<QVector<SplitAssignment>> splitAssignments(Id planId) const;
     Status removeSplitPlan(Id planId);
+
+    // Runs `work` (calls of this store's edit and bulk methods) as ONE transaction: the methods'
+    // own transactions become savepoints inside it, and everything is committed when `work`
+    // succeeds, or rolled back when it fails (imports that must not be left half done).
+    Status inOneTransaction(const std::function<Status()>& work);
 
     // --- queries for the GUI, exchange and `project info` --------------------------------------
     Result<QVector<ClipRow>> clipRows(const ClipFilter& filter = {}) const;

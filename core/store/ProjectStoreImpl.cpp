@@ -95,11 +95,15 @@ Transaction::Transaction(ProjectStore::Impl& impl) : m_impl(impl)
         m_status = s;
         return;
     }
-    Result<QSqlQuery> q = impl.exec(QStringLiteral("BEGIN IMMEDIATE"));
-    if (!q.ok())
+    if (impl.transactionDepth > 0)
+        m_savepoint = QStringLiteral("mas_nested_%1").arg(impl.transactionDepth);
+    Result<QSqlQuery> q = impl.exec(m_savepoint.isEmpty() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("SAVEPOINT ") + m_savepoint);
+    if (!q.ok()) {
         m_status = Error{q.error()};
-    else
+    } else {
         m_open = true;
+        ++impl.transactionDepth;
+    }
 }
 
 Transaction::~Transaction() { rollback(); }
@@ -108,12 +112,13 @@ Status Transaction::commit()
 {
     if (!m_open)
         return m_status.ok() ? Status(m_impl.error(QStringLiteral("no transaction to commit"))) : m_status;
-    Result<QSqlQuery> q = m_impl.exec(QStringLiteral("COMMIT"));
+    Result<QSqlQuery> q = m_impl.exec(m_savepoint.isEmpty() ? QStringLiteral("COMMIT") : QStringLiteral("RELEASE ") + m_savepoint);
     if (!q.ok()) {
         rollback();
         return Error{q.error()};
     }
     m_open = false;
+    --m_impl.transactionDepth;
     return Status::success();
 }
 
@@ -122,8 +127,14 @@ void Transaction::rollback()
     if (!m_open)
         return;
     m_open = false;
+    --m_impl.transactionDepth;
     QSqlQuery q(m_impl.db);
-    q.exec(QStringLiteral("ROLLBACK"));
+    if (m_savepoint.isEmpty()) {
+        q.exec(QStringLiteral("ROLLBACK"));
+    } else {
+        q.exec(QStringLiteral("ROLLBACK TO ") + m_savepoint);
+        q.exec(QStringLiteral("RELEASE ") + m_savepoint);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ struct ProjectStore::Impl {
     Id currentAnnotatorId = 0;
     QString currentAnnotatorName;
     std::shared_ptr<ProjectLock> lock; // null when read-only
+    int transactionDepth = 0;          // open Transactions; inner ones are savepoints
 
     ~Impl();
 
@@ -47,7 +48,8 @@ struct ProjectStore::Impl {
 };
 
 // BEGIN IMMEDIATE .. COMMIT, rolled back unless commit() succeeded. IMMEDIATE takes the write lock up
-// front, so two connections never deadlock upgrading read locks.
+// front, so two connections never deadlock upgrading read locks. Inside another open Transaction
+// (ProjectStore::inOneTransaction) it is a SAVEPOINT: its commit is kept only if the outer one commits.
 class Transaction {
 public:
     explicit Transaction(ProjectStore::Impl& impl);
@@ -62,6 +64,7 @@ private:
     ProjectStore::Impl& m_impl;
     Status m_status;
     bool m_open = false;
+    QString m_savepoint;     // non-empty when nested
 };
 
 inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
