@@ -34,6 +34,19 @@ int frameColorspace(const AVFrame* frame)
     }
 }
 
+// Full size (what the clip pipeline and the model see) keeps the documented bicubic setting, which
+// swscale serves with its fast unscaled converter. Pictures for display and thumbnails are scaled
+// with the area filter when shrinking (anti-aliased, and 2x faster than bicubic at 1080p -> 960:
+// stepping back through cached frames stays under a frame interval) and bilinear when growing.
+int scaleFlags(int srcW, int srcH, int dstW, int dstH)
+{
+    if (srcW == dstW && srcH == dstH)
+        return SWS_BICUBIC;
+    if (dstW <= srcW && dstH <= srcH)
+        return SWS_AREA;
+    return SWS_BILINEAR;
+}
+
 } // namespace
 
 QSize RgbConverter::outputSize(int displayWidth, int displayHeight, QSize requested)
@@ -64,7 +77,7 @@ QImage RgbConverter::convert(const AVFrame* frame, int rotation, QSize requested
     const int space = frameColorspace(frame);
     if (!m_sws || m_srcW != frame->width || m_srcH != frame->height || m_srcFormat != srcFormat || m_dstW != dstW
         || m_dstH != dstH || m_space != space || m_range != int(fullRange)) {
-        m_sws.reset(sws_getContext(frame->width, frame->height, srcFormat, dstW, dstH, AV_PIX_FMT_RGB24, SWS_BICUBIC,
+        m_sws.reset(sws_getContext(frame->width, frame->height, srcFormat, dstW, dstH, AV_PIX_FMT_RGB24, scaleFlags(frame->width, frame->height, dstW, dstH),
                                    nullptr, nullptr, nullptr));
         if (!m_sws)
             return {};
