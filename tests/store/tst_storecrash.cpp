@@ -74,9 +74,18 @@ void TestStoreCrash::acknowledgedEditsSurviveSigkill()
         child.setProcessChannelMode(QProcess::SeparateChannels);
         child.start(QStringLiteral(STORE_CRASH_CHILD), {"write", path, QString::number(segment)});
         QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
-        // Every third trial dies early (in start-up, in the open, or in its first edits); the rest
-        // run for a random while.
-        const int delayMs = trials % 3 == 0 ? rng.bounded(0, 60) : rng.bounded(20, 400);
+        // Every third trial dies at a random moment of its start-up (loading, the open, the first
+        // edits); the others die a random while after their first acknowledged edit.
+        QByteArray output;
+        const bool early = trials % 3 == 0;
+        if (!early) {
+            QElapsedTimer wait;
+            wait.start();
+            while (!output.contains('\n') && child.state() == QProcess::Running && wait.elapsed() < 20000)
+                if (child.waitForReadyRead(100))
+                    output += child.readAllStandardOutput();
+        }
+        const int delayMs = early ? rng.bounded(0, 150) : rng.bounded(0, 300);
         QElapsedTimer t;
         t.start();
         while (t.elapsed() < delayMs && child.state() == QProcess::Running)
@@ -86,7 +95,8 @@ void TestStoreCrash::acknowledgedEditsSurviveSigkill()
         ::kill(pid_t(child.processId()), SIGKILL);
         QVERIFY(child.waitForFinished(10000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
-        const QVector<Ack> acks = parseAcks(child.readAllStandardOutput());
+        output += child.readAllStandardOutput();
+        const QVector<Ack> acks = parseAcks(output);
         totalAcked += acks.size();
         killedBeforeFirstAck += acks.isEmpty() ? 1 : 0;
 
@@ -120,6 +130,7 @@ void TestStoreCrash::acknowledgedEditsSurviveSigkill()
     qInfo("%d trials, %lld acknowledged edits checked, %d trials killed before their first edit, %lld ms", trials,
           totalAcked, killedBeforeFirstAck, qint64(budget.elapsed()));
     QVERIFY2(totalAcked > trials, "the child acknowledged too few edits to test anything");
+    QVERIFY2(killedBeforeFirstAck < trials, "every trial died before its first edit");
     auto final = ProjectStore::open(path);
     QVERIFY2(final.ok(), qPrintable(final.error()));
     QCOMPARE(final.value()->counts()->segments, trials);
