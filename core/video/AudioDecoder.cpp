@@ -111,6 +111,7 @@ VideoResult<int64_t> AudioReader::Impl::decodeMore()
 {
     const size_t before = pending.size();
     int packets = 0;
+    int failuresInARow = 0;
     watchdog.arm(std::chrono::seconds(15));
     while (!finished && pending.size() == before) {
         int rc = avcodec_receive_frame(codec.get(), frame.get());
@@ -152,8 +153,13 @@ VideoResult<int64_t> AudioReader::Impl::decodeMore()
         }
         if (rc != AVERROR(EAGAIN)) {
             ++skipped; // a damaged frame: best effort, go on
+            if (++failuresInARow > 1000) {
+                watchdog.disarm();
+                return failure(VideoErrorKind::DecodeFailed, path, QStringLiteral("the audio decoder keeps failing"), rc);
+            }
             continue;
         }
+        failuresInARow = 0;
         if (inputEnded) {
             finished = true; // the decoder wants input after the drain: nothing more will come
             break;

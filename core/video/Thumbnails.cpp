@@ -17,7 +17,11 @@ VideoResult<QVector<Thumbnail>> thumbnailStrip(const QString& path, const Thumbn
                                                const DecoderOptions& options, const std::atomic_bool* cancel,
                                                const std::function<void(const Thumbnail&)>& onEach)
 {
-    auto opened = VideoDecoder::open(path, options);
+    // The frame index first, under the cancel flag: for a long file it is most of the wait.
+    auto index = FrameIndex::loadOrBuild(path, options.indexCacheDir, cancel);
+    if (!index)
+        return index.videoError();
+    auto opened = VideoDecoder::open(path, options, std::move(index).value());
     if (!opened)
         return opened.videoError();
     VideoDecoder& decoder = *opened.value();
