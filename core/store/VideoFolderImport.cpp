@@ -8,11 +8,32 @@
 #include <QSet>
 
 #include <algorithm>
+#include <mutex>
+
+extern "C" {
+#include <libavutil/log.h>
+}
 
 namespace mas::store {
+namespace {
+
+// A folder with damaged files makes FFmpeg print its own warnings ("moov atom not found") between
+// our report lines; the probe's errors are values, and the import reports each file once.
+// MAS_FFMPEG_LOG=1 keeps FFmpeg's messages.
+void quietFfmpegLogs()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (qEnvironmentVariableIsEmpty("MAS_FFMPEG_LOG"))
+            av_log_set_level(AV_LOG_FATAL);
+    });
+}
+
+} // namespace
 
 Result<Video> probeVideoForStore(const QString& absolutePath)
 {
+    quietFfmpegLogs();
     Result<VideoProbeInfo> info = probeVideo(absolutePath);
     if (!info.ok())
         return Error{info.error()};
