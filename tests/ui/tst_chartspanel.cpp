@@ -1,6 +1,7 @@
 // ChartsPanel on a real project file: distribution by split and status, the confusion matrix (a
 // click on a cell filters the review queue to exactly those clips), training curves and per-class F1.
 #include "PanelTestProject.h"
+#include "StoreEnumCompare.h"
 #include "TestSupport.h"
 
 #include "charts/ChartsPanel.h"

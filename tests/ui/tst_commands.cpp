@@ -1,5 +1,6 @@
 // The undo commands on a real project file: each redo/undo writes the store at once; ids survive
 // delete/undo cycles through the EditContext; drags merge into one step; labels record who.
+#include "StoreEnumCompare.h"
 #include "TestSupport.h"
 
 #include "commands/EditContext.h"

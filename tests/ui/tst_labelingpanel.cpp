@@ -1,6 +1,7 @@
 // LabelingPanel on a real project file: hotkeys (default and user-edited) label the selected segment,
 // several labels per segment, undo/redo, search filtering as you type, recently used first, the note.
 #include "PanelTestProject.h"
+#include "StoreEnumCompare.h"
 #include "TestSupport.h"
 
 #include "commands/EditContext.h"

@@ -3,6 +3,7 @@
 // (Running jobs needs the worker's ModelJobRunner, which does not exist yet: without a runner the
 // run controls are disabled.)
 #include "PanelTestProject.h"
+#include "StoreEnumCompare.h"
 #include "TestSupport.h"
 
 #include "modelpanel/ModelPanel.h"

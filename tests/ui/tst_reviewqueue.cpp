@@ -2,6 +2,7 @@
 // QAbstractItemModelTester (lazy fetching included), filters go to the store, active-learning
 // orders, and review by keyboard (Enter, A, R, N) checked in the store, with undo.
 #include "PanelTestProject.h"
+#include "StoreEnumCompare.h"
 #include "TestSupport.h"
 
 #include "commands/EditContext.h"
