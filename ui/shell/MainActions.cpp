@@ -11,9 +11,11 @@ namespace mas::ui {
 QAction* MainActions::make(const QString& text, const QString& key, const QString& tip, bool checkable)
 {
     auto* a = new QAction(text, m_window);
+    // Several keys are separated by "; " (", " inside one QKeySequence would make a two-key chord).
     if (!key.isEmpty())
         a->setShortcuts(QKeySequence::listFromString(key));
-    a->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, key));
+    const QString keys = QString(key).replace(QStringLiteral("; "), tr(" or "));
+    a->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, keys));
     a->setStatusTip(tip);
     a->setCheckable(checkable);
     // Window-wide: the keys work whichever panel has focus (text fields keep their own keys).
@@ -37,7 +39,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     markIn = make(tr("Mark in"), QStringLiteral("I"), tr("Start a segment at the current frame on the active track"));
     markOut = make(tr("Mark out"), QStringLiteral("O"), tr("End the segment at the current frame (inclusive) and create it"));
     clearMark = make(tr("Clear mark"), QStringLiteral("Esc"), tr("Forget the mark-in"));
-    deleteSegment = make(tr("Delete segment"), QStringLiteral("Del, Backspace"), tr("Delete the selected segments"));
+    deleteSegment = make(tr("Delete segment"), QStringLiteral("Del; Backspace"), tr("Delete the selected segments"));
     splitSegment = make(tr("Split at playhead"), QStringLiteral("S"), tr("Split the selected segment at the current frame"));
     mergeSegments = make(tr("Merge segments"), QStringLiteral("M"), tr("Merge the selected segments (or the selected one with the next)"));
 
@@ -62,7 +64,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     faster = make(tr("Faster"), QStringLiteral("]"), tr("Play faster"));
     slower = make(tr("Slower"), QStringLiteral("["), tr("Play slower"));
 
-    zoomIn = make(tr("Zoom in"), QStringLiteral("Ctrl+=, Ctrl++"), tr("Zoom the timeline in (Ctrl+wheel too)"));
+    zoomIn = make(tr("Zoom in"), QStringLiteral("Ctrl+=; Ctrl++"), tr("Zoom the timeline in (Ctrl+wheel too)"));
     zoomOut = make(tr("Zoom out"), QStringLiteral("Ctrl+-"), tr("Zoom the timeline out"));
     fitAll = make(tr("Fit all"), QStringLiteral("Ctrl+0"), tr("Show the whole video on the timeline"));
     fitSelection = make(tr("Fit selection"), QStringLiteral("Z"), tr("Zoom the timeline onto the selected segment"));
