@@ -86,10 +86,7 @@ Status backfillVerdicts(ProjectStore::Impl& d)
     QVector<Id> segments;
     while (ids->next())
         segments << ids->value(0).toLongLong();
-    for (Id id : segments)
-        if (Status s = d.recomputeVerdict(id); !s.ok())
-            return s;
-    return Status::success();
+    return d.recomputeVerdicts(segments);
 }
 
 Status migrate(ProjectStore::Impl& d, int fromVersion)

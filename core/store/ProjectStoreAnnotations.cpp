@@ -221,11 +221,10 @@ Result<int> ProjectStore::addLabels(const QVector<NewLabel>& labels, const Batch
     }
     std::sort(segments.begin(), segments.end());
     segments.erase(std::unique(segments.begin(), segments.end()), segments.end());
-    for (Id s : segments) {
+    if (Status st = d->recomputeVerdicts(segments, control.cancel); !st.ok()) {
         if (control.cancel && control.cancel->load())
             return d->error(QStringLiteral("adding labels cancelled; nothing was added"));
-        if (Status st = d->recomputeVerdict(s); !st.ok())
-            return Error{st.error()};
+        return Error{st.error()};
     }
     if (Status st = d->logEdit(QStringLiteral("label.add_batch"), QStringLiteral("label"), 0, {},
                                {{"count", int(labels.size())}, {"segments", int(segments.size())}});

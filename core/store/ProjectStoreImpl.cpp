@@ -57,6 +57,39 @@ Status ProjectStore::Impl::logEdit(const QString& action, const QString& entity,
     return q.ok() ? Status::success() : Status(Error{q.error()});
 }
 
+Status ProjectStore::Impl::recomputeVerdicts(const QVector<Id>& segmentIds, const std::atomic_bool* cancel)
+{
+    // Two statements prepared once for the whole batch: preparing them per segment costs more than
+    // running them.
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    if (!select.prepare(QStringLiteral("SELECT %1 FROM labels WHERE segment_id = ? ORDER BY time_ms, id")
+                            .arg(QLatin1String(kLabelColumns))))
+        return sqlError(QStringLiteral("preparing the verdict query"), select);
+    QSqlQuery update(db);
+    if (!update.prepare(QStringLiteral("UPDATE segments SET status = ?, class_id = ? WHERE id = ?")))
+        return sqlError(QStringLiteral("preparing the verdict update"), update);
+    QVector<Label> labels;
+    for (Id segmentId : segmentIds) {
+        if (cancel && cancel->load())
+            return error(QStringLiteral("cancelled; nothing was changed"));
+        select.bindValue(0, qlonglong(segmentId));
+        if (!select.exec())
+            return sqlError(QStringLiteral("reading the labels of segment %1").arg(segmentId), select);
+        labels.clear();
+        while (select.next())
+            labels << labelFromRow(select);
+        select.finish();
+        const Verdict v = verdictOf(labels);
+        update.bindValue(0, int(v.status));
+        update.bindValue(1, v.classId);
+        update.bindValue(2, qlonglong(segmentId));
+        if (!update.exec())
+            return sqlError(QStringLiteral("storing the verdict of segment %1").arg(segmentId), update);
+    }
+    return Status::success();
+}
+
 Status ProjectStore::Impl::recomputeVerdict(Id segmentId)
 {
     Result<QSqlQuery> q = exec(QStringLiteral("SELECT %1 FROM labels WHERE segment_id = ? ORDER BY time_ms, id")

@@ -42,6 +42,8 @@ struct ProjectStore::Impl {
                    const QJsonObject& after);
     // Recomputes segments.status/class_id from the segment's labels (inside the caller's transaction).
     Status recomputeVerdict(Id segmentId);
+    // The same for many segments (bulk label writes, the 1 -> 2 migration); `cancel` may be null.
+    Status recomputeVerdicts(const QVector<Id>& segmentIds, const std::atomic_bool* cancel = nullptr);
 
     QString toProjectRelative(const QString& path) const;
     QString toAbsolute(const QString& projectRelative) const;
