@@ -4,6 +4,7 @@
 #include "VideoTestMedia.h"
 
 #include "video/ClipExtractor.h"
+#include "video/FrameIndex.h"
 #include "video/VideoDecoder.h"
 #include "video/VideoProbe.h"
 
@@ -136,6 +137,34 @@ private Q_SLOTS:
                      qPrintable(QStringLiteral("audio %1 s for %2 s of video").arg(probe->audioStreams[0].durationSeconds).arg(seconds)));
         }
         QVERIFY2(leftovers().isEmpty(), qPrintable(leftovers().join(' ')));
+    }
+
+    // Variable frame rate survives the cut: every frame keeps its time relative to the cut's start.
+    void variableFrameRateKeepsTimes()
+    {
+        const QString source = path("vfr.mkv");
+        QString error;
+        QVERIFY2(makePatternVideo(source, media("vfr.mkv", x264(25, 2), 90, false, "settb=1/1000,setpts=N*40+mod(N\\,2)*15",
+                                                 {"-fps_mode", "passthrough"}),
+                                  &error),
+                 qPrintable(error));
+        auto src = FrameIndex::build(source);
+        QVERIFY2(src.ok(), qPrintable(src.error()));
+        for (auto [start, end] : {std::pair{25, 75}, std::pair{10, 40}}) {
+            const QString out = path(QStringLiteral("vfr_%1_%2.mkv").arg(start).arg(end));
+            auto r = extractClip(source, start, end, out);
+            QVERIFY2(r.ok(), qPrintable(r.error()));
+            QCOMPARE(r->streamCopied, start == 25);
+            auto cut = FrameIndex::build(out);
+            QVERIFY2(cut.ok(), qPrintable(cut.error()));
+            QCOMPARE(cut->frameCount(), end - start);
+            for (int i = 0; i < end - start; ++i) {
+                const double expected = src->secondsOf(start + i) - src->secondsOf(start);
+                QVERIFY2(std::abs(cut->secondsOf(i) - expected) < 0.0015,
+                         qPrintable(QStringLiteral("frame %1: %2 s instead of %3 s").arg(i).arg(cut->secondsOf(i)).arg(expected)));
+            }
+            checkClip(source, out, start, end, start == 25 ? 0.0 : 3.0);
+        }
     }
 
     void withoutAudio()
