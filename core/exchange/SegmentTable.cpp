@@ -164,9 +164,14 @@ ParsedFile parseSegmentCsv(const QString& text, const QString& fileName, const T
     }
     const bool hasFrames = column.contains(QStringLiteral("start_frame")) && column.contains(QStringLiteral("end_frame"));
     const bool hasSeconds = column.contains(QStringLiteral("start_s")) && column.contains(QStringLiteral("end_s"));
-    if (!hasFrames && !hasSeconds) {
+    // No time column at all: clip-level labels (each row labels its whole video).
+    const bool clipLevel = !hasFrames && !hasSeconds && !column.contains(QStringLiteral("start_frame"))
+                           && !column.contains(QStringLiteral("end_frame")) && !column.contains(QStringLiteral("start_s"))
+                           && !column.contains(QStringLiteral("end_s"));
+    if (!hasFrames && !hasSeconds && !clipLevel) {
         out.issues.push_back({fileName, csv.records[0].line,
-                              QStringLiteral("no start/end columns (start_frame,end_frame or start_s,end_s)"), {}});
+                              QStringLiteral("start or end column missing (start_frame,end_frame or start_s,end_s; none "
+                                             "for whole clips)"), {}});
         return out;
     }
     QVector<SegmentRow> rows;
@@ -230,6 +235,9 @@ ParsedFile parseSegmentCsv(const QString& text, const QString& fileName, const T
             }
             row.startFrame = secondsToFrame(s, row.fpsNum, row.fpsDen);
             row.endFrame = endS.isEmpty() ? kUnknownEndFrame : secondsToFrame(e, row.fpsNum, row.fpsDen);
+        } else if (clipLevel) {
+            row.startFrame = 0;
+            row.endFrame = kUnknownEndFrame;
         } else {
             issue(QStringLiteral("no start"));
             continue;

@@ -8,7 +8,8 @@
 // RFC 4180, UTF-8, dot decimals regardless of locale.
 //
 // The reader maps columns by header name (case-insensitive, common aliases), takes frames or seconds
-// (seconds need an fps column or a default rate) and a class by id, code or name.
+// (seconds need an fps column or a default rate) and a class by id, code or name. A file without
+// any start/end column holds clip-level labels: each row labels its whole video.
 #include "exchange/ExchangeTypes.h"
 #include "taxonomy/Taxonomy.h"
 #include "util/Result.h"
