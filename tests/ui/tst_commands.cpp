@@ -81,8 +81,8 @@ private Q_SLOTS:
         const store::Id first = create->segmentId();
         auto* label = new AddLabelCommand(*context, first, 7);
         stack->push(label);
-        QCOMPARE(project->labelsOfSegment(first)->size(), 1);
-        QCOMPARE(project->label(label->labelId())->annotatorId, project->currentAnnotatorId());
+        QCOMPARE(project->labelsOfSegment(context->resolveSegment(first))->size(), 1);
+        QCOMPARE(project->label(context->resolveLabel(label->labelId()))->annotatorId, project->currentAnnotatorId());
         QCOMPARE(seg(first).classId, 7);
         stack->push(new SetSegmentSpanCommand(*context, first, 100, 160));
         stack->push(new DeleteSegmentCommand(*context, first));
@@ -156,6 +156,39 @@ private Q_SLOTS:
         QVERIFY(!bad->isValid());
         QCOMPARE(failed.size(), 1);
         QCOMPARE(segmentCount(), 1);
+    }
+
+    // SQLite gives the highest freed row id to the next new row. Split, merge, delete, then undo
+    // all three: the restored merged segment gets the right half's old id, and the right half is
+    // restored after it; each command must still find its own segment.
+    void undoFindsTheRightRowWhenIdsAreReused()
+    {
+        auto* create = new CreateSegmentCommand(*context, video, 190, 231);
+        stack->push(create);
+        const store::Id left = create->segmentId();
+        stack->push(new CreateSegmentCommand(*context, video, 500, 510)); // an id between left and right
+        auto* split = new SplitSegmentCommand(*context, left, 205);
+        stack->push(split);
+        const store::Id rightRow = context->resolveSegment(split->rightSegmentId());
+        stack->push(new MergeSegmentsCommand(*context, {left, split->rightSegmentId()}));
+        stack->push(new DeleteSegmentCommand(*context, left));
+        QCOMPARE(segmentCount(), 1);
+        stack->undo(); // delete
+        QCOMPARE(context->resolveSegment(left), rightRow); // the freed id came back: the situation tested
+        QCOMPARE(seg(left).endFrame, int64_t(231));
+        stack->undo(); // merge
+        QCOMPARE(segmentCount(), 3);
+        QCOMPARE(seg(left).endFrame, int64_t(205));
+        QCOMPARE(seg(split->rightSegmentId()).startFrame, int64_t(205));
+        stack->undo(); // split
+        QCOMPARE(segmentCount(), 2);
+        QCOMPARE(seg(left).startFrame, int64_t(190));
+        QCOMPARE(seg(left).endFrame, int64_t(231));
+        while (stack->canRedo())
+            stack->redo();
+        QCOMPARE(segmentCount(), 1);
+        stack->undo();
+        QCOMPARE(seg(left).endFrame, int64_t(231));
     }
 
     void labelStatusClassAndNote()

@@ -4,45 +4,58 @@ namespace mas::ui {
 
 EditContext::EditContext(store::ProjectStore& store, QObject* parent) : QObject(parent), m_store(store) {}
 
-store::Id EditContext::resolveSegment(store::Id id) const
+store::Id EditContext::RowKeys::keyOf(store::Id id)
 {
-    // Chains stay short (one link per delete/undo cycle); the guard protects against a cycle.
-    for (int guard = 0; guard < 1000 && m_segmentIds.contains(id); ++guard)
-        id = m_segmentIds.value(id);
-    return id;
+    if (id == 0 || isKey(id))
+        return id;
+    if (auto it = m_keyOfRow.constFind(id); it != m_keyOfRow.constEnd())
+        return it.value();
+    return fresh(id);
 }
 
-store::Id EditContext::resolveLabel(store::Id id) const
+store::Id EditContext::RowKeys::fresh(store::Id id)
 {
-    for (int guard = 0; guard < 1000 && m_labelIds.contains(id); ++guard)
-        id = m_labelIds.value(id);
-    return id;
+    const store::Id key = m_next++;
+    m_rowOfKey.insert(key, id);
+    m_keyOfRow.insert(id, key); // a reused id now belongs to this row, not to the deleted one
+    return key;
 }
 
-void EditContext::remapSegment(store::Id oldId, store::Id newId)
+store::Id EditContext::RowKeys::resolve(store::Id key) const
 {
-    if (oldId != newId && oldId != 0)
-        m_segmentIds.insert(oldId, newId);
-    const int hint = m_bodyPartHints.value(oldId, -1);
+    return isKey(key) ? m_rowOfKey.value(key, 0) : key;
+}
+
+store::Id EditContext::RowKeys::rebind(store::Id key, store::Id newId)
+{
+    key = keyOf(key);
+    if (key == 0)
+        return 0;
+    const store::Id old = m_rowOfKey.value(key, 0);
+    if (m_keyOfRow.value(old, 0) == key)
+        m_keyOfRow.remove(old);
+    m_rowOfKey.insert(key, newId);
+    m_keyOfRow.insert(newId, key);
+    return old;
+}
+
+void EditContext::remapSegment(store::Id key, store::Id newId)
+{
+    const store::Id old = m_segmentKeys.rebind(key, newId);
+    const int hint = m_bodyPartHints.value(old, -1);
     if (hint >= 0)
         m_bodyPartHints.insert(newId, hint);
 }
 
-void EditContext::remapLabel(store::Id oldId, store::Id newId)
-{
-    if (oldId != newId && oldId != 0)
-        m_labelIds.insert(oldId, newId);
-}
-
 int EditContext::bodyPartHint(store::Id segmentId) const
 {
-    return m_bodyPartHints.value(segmentId, -1);
+    return m_bodyPartHints.value(resolveSegment(segmentId), -1);
 }
 
 void EditContext::setBodyPartHint(store::Id segmentId, int bodyPartId)
 {
     if (bodyPartId >= 0)
-        m_bodyPartHints.insert(segmentId, bodyPartId);
+        m_bodyPartHints.insert(resolveSegment(segmentId), bodyPartId);
 }
 
 void EditContext::notifySegmentChanged(store::Id videoId, store::Id segmentId)

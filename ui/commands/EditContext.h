@@ -4,9 +4,10 @@
 // refresh from these signals. One EditContext per open project; pass it (and the QUndoStack) to
 // whoever pushes commands: neither is a singleton.
 //
-// Ids: undoing a deletion re-creates rows with new ids. Commands keep the ids they were made
-// with and resolve them here (resolveSegment / resolveLabel) so a later command on the stack
-// still finds "its" segment after an earlier one was deleted and restored.
+// Ids: undoing a deletion re-creates rows with new ids, and SQLite hands a freed id (the highest)
+// to the next new row. So commands do not hold row ids: they hold keys made here (segmentKey /
+// labelKey, from a range row ids never reach) and resolve them to the row's id of the moment
+// (resolveSegment / resolveLabel); a re-created row is re-bound to its key (remapSegment).
 #include "store/ProjectStore.h"
 
 #include <QHash>
@@ -22,14 +23,21 @@ public:
 
     store::ProjectStore& store() const { return m_store; }
 
-    // The current id of a segment / label first created with `id` (itself when never re-created).
-    store::Id resolveSegment(store::Id id) const;
-    store::Id resolveLabel(store::Id id) const;
-    void remapSegment(store::Id oldId, store::Id newId);
-    void remapLabel(store::Id oldId, store::Id newId);
+    // The key of a live row (made on first use; a key passed in is returned as is).
+    store::Id segmentKey(store::Id segmentId) { return m_segmentKeys.keyOf(segmentId); }
+    store::Id labelKey(store::Id labelId) { return m_labelKeys.keyOf(labelId); }
+    // A fresh key for a row a command has just created (its id may be a freed one, reused).
+    store::Id newSegmentKey(store::Id segmentId) { return m_segmentKeys.fresh(segmentId); }
+    store::Id newLabelKey(store::Id labelId) { return m_labelKeys.fresh(labelId); }
+    // The row id a key stands for now (a plain row id that never got a key: itself).
+    store::Id resolveSegment(store::Id key) const { return m_segmentKeys.resolve(key); }
+    store::Id resolveLabel(store::Id key) const { return m_labelKeys.resolve(key); }
+    // The row of `key` was re-created as `newId`.
+    void remapSegment(store::Id key, store::Id newId);
+    void remapLabel(store::Id key, store::Id newId) { m_labelKeys.rebind(key, newId); }
 
     // Body-part track an unlabeled segment was drawn on (the store keeps no body part for a segment
-    // without labels; the hint lasts for the session). -1 when none.
+    // without labels; the hint lasts for the session). -1 when none. Takes a row id or a key.
     int bodyPartHint(store::Id segmentId) const;
     void setBodyPartHint(store::Id segmentId, int bodyPartId);
 
@@ -52,9 +60,25 @@ Q_SIGNALS:
     void editFailed(const QString& message);
 
 private:
+    // Keys <-> row ids of one table.
+    class RowKeys {
+    public:
+        store::Id keyOf(store::Id id);
+        store::Id fresh(store::Id id);
+        store::Id resolve(store::Id key) const;
+        store::Id rebind(store::Id key, store::Id newId); // returns the id the key had
+        static bool isKey(store::Id id) { return id >= kFirstKey; }
+
+    private:
+        static constexpr store::Id kFirstKey = store::Id(1) << 52;
+        QHash<store::Id, store::Id> m_rowOfKey;
+        QHash<store::Id, store::Id> m_keyOfRow;
+        store::Id m_next = kFirstKey;
+    };
+
     store::ProjectStore& m_store;
-    QHash<store::Id, store::Id> m_segmentIds;
-    QHash<store::Id, store::Id> m_labelIds;
+    RowKeys m_segmentKeys;
+    RowKeys m_labelKeys;
     QHash<store::Id, int> m_bodyPartHints;
     QString m_lastError;
 };

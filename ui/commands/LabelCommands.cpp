@@ -37,7 +37,7 @@ store::Id videoOf(const store::ProjectStore& store, store::Id segmentId)
 AddLabelCommand::AddLabelCommand(EditContext& context, store::Id segmentId, int classId, store::LabelStatus status,
                                  store::Id annotatorId, QUndoCommand* parent)
     : StoreCommand(context, QObject::tr("Label %1").arg(className(context.store(), classId)), parent),
-      m_segmentId(segmentId), m_classId(classId), m_status(status), m_annotatorId(annotatorId)
+      m_segmentId(context.segmentKey(segmentId)), m_classId(classId), m_status(status), m_annotatorId(annotatorId)
 {
 }
 
@@ -48,9 +48,9 @@ void AddLabelCommand::redo()
     if (!check(id))
         return;
     if (m_firstLabelId == 0)
-        m_firstLabelId = id.value();
+        m_firstLabelId = m_context.newLabelKey(id.value());
     else
-        m_context.remapLabel(m_context.resolveLabel(m_firstLabelId), id.value());
+        m_context.remapLabel(m_firstLabelId, id.value());
     m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
 }
 
@@ -66,7 +66,7 @@ void AddLabelCommand::undo()
 // --- remove ------------------------------------------------------------------------------------
 
 RemoveLabelCommand::RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Remove label"), parent), m_labelId(labelId)
+    : StoreCommand(context, QObject::tr("Remove label"), parent), m_labelId(context.labelKey(labelId))
 {
     if (auto l = context.store().label(context.resolveLabel(labelId)))
         setText(QObject::tr("Remove label %1").arg(className(context.store(), l->classId)));
@@ -79,6 +79,7 @@ void RemoveLabelCommand::redo()
     if (!check(label))
         return;
     m_snapshot = label.value();
+    m_segmentKey = m_context.segmentKey(label->segmentId);
     if (check(m_context.store().removeLabel(id)))
         m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
 }
@@ -87,11 +88,11 @@ void RemoveLabelCommand::undo()
 {
     if (!m_snapshot)
         return;
-    const store::Id segment = m_context.resolveSegment(m_snapshot->segmentId);
+    const store::Id segment = m_context.resolveSegment(m_segmentKey);
     auto id = m_context.store().addLabel(segment, m_snapshot->classId, m_snapshot->status, m_snapshot->annotatorId);
     if (!check(id))
         return;
-    m_context.remapLabel(m_snapshot->id, id.value());
+    m_context.remapLabel(m_labelId, id.value());
     m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
 }
 
@@ -99,7 +100,7 @@ void RemoveLabelCommand::undo()
 
 SetLabelStatusCommand::SetLabelStatusCommand(EditContext& context, store::Id labelId, store::LabelStatus status,
                                              QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("%1 label").arg(statusVerb(status)), parent), m_labelId(labelId),
+    : StoreCommand(context, QObject::tr("%1 label").arg(statusVerb(status)), parent), m_labelId(context.labelKey(labelId)),
       m_newStatus(status)
 {
     if (auto l = context.store().label(context.resolveLabel(labelId)))
@@ -132,7 +133,7 @@ void SetLabelStatusCommand::undo()
 
 SetLabelClassCommand::SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent)
     : StoreCommand(context, QObject::tr("Relabel as %1").arg(className(context.store(), classId)), parent),
-      m_labelId(labelId), m_newClass(classId)
+      m_labelId(context.labelKey(labelId)), m_newClass(classId)
 {
 }
 

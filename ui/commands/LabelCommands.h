@@ -31,6 +31,7 @@ public:
 
 private:
     store::Id m_labelId;
+    store::Id m_segmentKey = 0;
     std::optional<store::Label> m_snapshot;
 };
 

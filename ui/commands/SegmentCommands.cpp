@@ -8,8 +8,9 @@
 namespace mas::ui {
 namespace {
 
-Result<SegmentSnapshot> takeSnapshot(store::ProjectStore& store, store::Id id)
+Result<SegmentSnapshot> takeSnapshot(EditContext& context, store::Id id)
 {
+    store::ProjectStore& store = context.store();
     SegmentSnapshot snap;
     auto segment = store.segment(id);
     if (!segment)
@@ -23,6 +24,9 @@ Result<SegmentSnapshot> takeSnapshot(store::ProjectStore& store, store::Id id)
     if (!predictions)
         return Error{predictions.error()};
     snap.predictions = predictions.value();
+    snap.key = context.segmentKey(id);
+    for (const store::Label& label : snap.labels)
+        snap.labelKeys << context.labelKey(label.id);
     return snap;
 }
 
@@ -34,12 +38,13 @@ Result<store::Id> restoreSnapshot(EditContext& context, const SegmentSnapshot& s
     auto id = store.addSegment(s.videoId, s.startFrame, s.endFrame, s.note);
     if (!id)
         return id;
-    context.remapSegment(s.id, id.value());
-    for (const store::Label& label : snap.labels) {
+    context.remapSegment(snap.key ? snap.key : s.id, id.value());
+    for (int i = 0; i < snap.labels.size(); ++i) {
+        const store::Label& label = snap.labels[i];
         auto labelId = store.addLabel(id.value(), label.classId, label.status, label.annotatorId);
         if (!labelId)
             return Error{labelId.error()};
-        context.remapLabel(label.id, labelId.value());
+        context.remapLabel(snap.labelKeys.value(i, label.id), labelId.value());
     }
     if (!snap.predictions.isEmpty()) {
         QVector<store::Prediction> predictions = snap.predictions;
@@ -87,9 +92,9 @@ void CreateSegmentCommand::redo()
     if (!check(id))
         return;
     if (m_firstId == 0)
-        m_firstId = id.value();
+        m_firstId = m_context.newSegmentKey(id.value());
     else
-        m_context.remapSegment(m_context.resolveSegment(m_firstId), id.value());
+        m_context.remapSegment(m_firstId, id.value());
     m_context.setBodyPartHint(id.value(), m_bodyPartHint);
     m_context.notifySegmentChanged(m_videoId, id.value());
 }
@@ -106,7 +111,7 @@ void CreateSegmentCommand::undo()
 // --- delete ------------------------------------------------------------------------------------
 
 DeleteSegmentCommand::DeleteSegmentCommand(EditContext& context, store::Id segmentId, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Delete segment"), parent), m_segmentId(segmentId)
+    : StoreCommand(context, QObject::tr("Delete segment"), parent), m_segmentId(context.segmentKey(segmentId))
 {
     if (auto s = context.store().segment(context.resolveSegment(segmentId)))
         setText(QObject::tr("Delete segment (%1)").arg(spanText(s->startFrame, s->endFrame)));
@@ -115,7 +120,7 @@ DeleteSegmentCommand::DeleteSegmentCommand(EditContext& context, store::Id segme
 void DeleteSegmentCommand::redo()
 {
     const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto snap = takeSnapshot(m_context.store(), id);
+    auto snap = takeSnapshot(m_context, id);
     if (!check(snap))
         return;
     m_snapshot = snap.value();
@@ -136,7 +141,7 @@ void DeleteSegmentCommand::undo()
 
 SetSegmentSpanCommand::SetSegmentSpanCommand(EditContext& context, store::Id segmentId, int64_t startFrame,
                                              int64_t endFrame, int gestureId, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Move segment"), parent), m_segmentId(segmentId), m_newStart(startFrame),
+    : StoreCommand(context, QObject::tr("Move segment"), parent), m_segmentId(context.segmentKey(segmentId)), m_newStart(startFrame),
       m_newEnd(endFrame), m_gestureId(gestureId)
 {
     if (auto s = context.store().segment(context.resolveSegment(segmentId))) {
@@ -185,7 +190,7 @@ bool SetSegmentSpanCommand::mergeWith(const QUndoCommand* other)
 // --- split -------------------------------------------------------------------------------------
 
 SplitSegmentCommand::SplitSegmentCommand(EditContext& context, store::Id segmentId, int64_t frame, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Split segment at frame %1").arg(frame), parent), m_segmentId(segmentId),
+    : StoreCommand(context, QObject::tr("Split segment at frame %1").arg(frame), parent), m_segmentId(context.segmentKey(segmentId)),
       m_frame(frame)
 {
 }
@@ -212,9 +217,9 @@ void SplitSegmentCommand::redo()
     if (!check(right))
         return;
     if (m_rightFirstId == 0)
-        m_rightFirstId = right.value();
+        m_rightFirstId = m_context.newSegmentKey(right.value());
     else
-        m_context.remapSegment(m_context.resolveSegment(m_rightFirstId), right.value());
+        m_context.remapSegment(m_rightFirstId, right.value());
     m_context.setBodyPartHint(right.value(), m_context.bodyPartHint(id));
     for (const store::Label& label : labels.value())
         if (!check(store.addLabel(right.value(), label.classId, label.status, label.annotatorId)))
@@ -240,8 +245,10 @@ void SplitSegmentCommand::undo()
 // --- merge -------------------------------------------------------------------------------------
 
 MergeSegmentsCommand::MergeSegmentsCommand(EditContext& context, QList<store::Id> segmentIds, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Merge %1 segments").arg(segmentIds.size()), parent), m_ids(std::move(segmentIds))
+    : StoreCommand(context, QObject::tr("Merge %1 segments").arg(segmentIds.size()), parent)
 {
+    for (store::Id id : segmentIds)
+        m_ids << context.segmentKey(id);
 }
 
 void MergeSegmentsCommand::redo()
@@ -266,7 +273,7 @@ void MergeSegmentsCommand::redo()
     std::sort(segments.begin(), segments.end(),
               [](const store::Segment& a, const store::Segment& b) { return a.startFrame < b.startFrame; });
     const store::Segment kept = segments.front();
-    m_keptId = kept.id;
+    m_keptId = m_context.segmentKey(kept.id);
     m_keptOldSpan = {kept.startFrame, kept.endFrame};
     int64_t end = kept.endFrame;
     auto keptLabels = store.labelsOfSegment(kept.id);
@@ -279,7 +286,7 @@ void MergeSegmentsCommand::redo()
     m_removed.clear();
     m_addedLabels.clear();
     for (int i = 1; i < segments.size(); ++i) {
-        auto snap = takeSnapshot(store, segments[i].id);
+        auto snap = takeSnapshot(m_context, segments[i].id);
         if (!check(snap))
             return;
         end = std::max(end, segments[i].endFrame);
@@ -327,7 +334,7 @@ void MergeSegmentsCommand::undo()
 // --- note --------------------------------------------------------------------------------------
 
 SetSegmentNoteCommand::SetSegmentNoteCommand(EditContext& context, store::Id segmentId, QString note, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Edit note"), parent), m_segmentId(segmentId), m_newNote(std::move(note))
+    : StoreCommand(context, QObject::tr("Edit note"), parent), m_segmentId(context.segmentKey(segmentId)), m_newNote(std::move(note))
 {
 }
 

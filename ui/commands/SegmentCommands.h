@@ -37,6 +37,8 @@ struct SegmentSnapshot {
     store::Segment segment;
     QVector<store::Label> labels;
     QVector<store::Prediction> predictions;
+    store::Id key = 0;                 // the segment's key in the EditContext
+    QVector<store::Id> labelKeys;      // parallel to labels
 };
 
 // Create a segment [startFrame, endFrame) on a video; optionally on a body part's track (hint) and
@@ -47,7 +49,7 @@ public:
                          int bodyPartHint = -1, QUndoCommand* parent = nullptr);
     void redo() override;
     void undo() override;
-    // The id the segment was first created with (resolve it through the context).
+    // The segment's key (resolve it through the context).
     store::Id segmentId() const { return m_firstId; }
 
 private:
