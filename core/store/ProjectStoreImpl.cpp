@@ -2,6 +2,7 @@
 #include "store/ProjectStoreImpl.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -104,6 +105,12 @@ Status ProjectStore::Impl::recomputeVerdict(Id segmentId)
     Result<QSqlQuery> u = exec(QStringLiteral("UPDATE segments SET status = ?, class_id = ? WHERE id = ?"),
                                {int(v.status), v.classId, qlonglong(segmentId)});
     return u.ok() ? Status::success() : Status(Error{u.error()});
+}
+
+void ProjectStore::Impl::checkMissingOnRead(Video& video) const
+{
+    if (readOnly)
+        video.missing = !QFileInfo::exists(toAbsolute(video.path));
 }
 
 QString ProjectStore::Impl::toProjectRelative(const QString& path) const

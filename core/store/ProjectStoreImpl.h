@@ -45,6 +45,10 @@ struct ProjectStore::Impl {
     // The same for many segments (bulk label writes, the 1 -> 2 migration); `cancel` may be null.
     Status recomputeVerdicts(const QVector<Id>& segmentIds, const std::atomic_bool* cancel = nullptr);
 
+    // A read-only store never writes the missing flags (open() refreshes them only when writable):
+    // it checks the file whenever it hands out a video instead.
+    void checkMissingOnRead(Video& video) const;
+
     QString toProjectRelative(const QString& path) const;
     QString toAbsolute(const QString& projectRelative) const;
 };

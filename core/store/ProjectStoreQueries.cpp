@@ -2,6 +2,8 @@
 #include "store/ProjectStore.h"
 #include "store/ProjectStoreImpl.h"
 
+#include <QFileInfo>
+
 namespace mas::store {
 
 Result<QVector<ClipRow>> ProjectStore::clipRows(const ClipFilter& filter) const
@@ -101,6 +103,15 @@ Result<ProjectCounts> ProjectStore::counts() const
         if (!v.ok())
             return Error{v.error()};
         *s.target = v->toInt();
+    }
+    if (d->readOnly) {
+        // The stored flags are as of the last writable open; count what is on disk now.
+        Result<QSqlQuery> paths = d->exec(QStringLiteral("SELECT path FROM videos"));
+        if (!paths.ok())
+            return Error{paths.error()};
+        c.missingVideos = 0;
+        while (paths->next())
+            c.missingVideos += QFileInfo::exists(d->toAbsolute(paths->value(0).toString())) ? 0 : 1;
     }
     Result<QSqlQuery> byStatus = d->exec(QStringLiteral("SELECT status, count(*) FROM labels GROUP BY status"));
     if (!byStatus.ok())

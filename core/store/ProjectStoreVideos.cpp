@@ -133,7 +133,9 @@ Result<Video> ProjectStore::video(Id id) const
         return Error{q.error()};
     if (!q->next())
         return d->error(QStringLiteral("no video with id %1").arg(id));
-    return videoFromRow(q.value());
+    Video v = videoFromRow(q.value());
+    d->checkMissingOnRead(v);
+    return v;
 }
 
 Result<QVector<Video>> ProjectStore::videos() const
@@ -142,8 +144,10 @@ Result<QVector<Video>> ProjectStore::videos() const
     if (!q.ok())
         return Error{q.error()};
     QVector<Video> out;
-    while (q->next())
+    while (q->next()) {
         out << videoFromRow(q.value());
+        d->checkMissingOnRead(out.back());
+    }
     return out;
 }
 

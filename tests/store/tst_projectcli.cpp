@@ -78,6 +78,7 @@ private Q_SLOTS:
     void importWithACustomPatternAndItsErrors();
     void infoAndImportOnFilesThatAreNotProjects();
     void importIntoAProjectOpenElsewhereIsRefused();
+    void movedVideosShowAsMissingAndAreRelinked();
 
 private:
     QTemporaryDir m_dir;
@@ -300,6 +301,23 @@ void TestProjectCli::importIntoAProjectOpenElsewhereIsRefused()
     const CliRun info = runCli({"project", "info", m_project, "--json"}); // reading is fine meanwhile
     QVERIFY2(info.exitCode == 0, qPrintable(describe(info)));
     QCOMPARE(QJsonDocument::fromJson(info.out.toUtf8()).object().value("videos").toInt(), 3);
+}
+
+void TestProjectCli::movedVideosShowAsMissingAndAreRelinked()
+{
+    const QString moved = m_dir.filePath("moved-clips");
+    QVERIFY(QDir().rename(m_clips, moved));
+    const CliRun info = runCli({"project", "info", m_project});
+    QVERIFY2(info.exitCode == 0, qPrintable(describe(info)));
+    QVERIFY2(info.out.contains(QRegularExpression("videos\\s+3 \\(3 missing\\)")), qPrintable(info.out));
+
+    const CliRun wrongPlace = runCli({"project", "relink", m_project, m_dir.filePath("junk")});
+    QVERIFY2(failedWithOneLine(wrongPlace, {"3 videos", "still missing"}), qPrintable(describe(wrongPlace)));
+    const CliRun relinked = runCli({"project", "relink", m_project, moved});
+    QVERIFY2(relinked.exitCode == 0, qPrintable(describe(relinked)));
+    QVERIFY2(relinked.out.contains("relinked 3 videos; 0 still missing"), qPrintable(relinked.out));
+    QCOMPARE(infoJson(m_project).value("missing_videos").toInt(-1), 0);
+    QVERIFY(QDir().rename(moved, m_clips));
 }
 
 QTEST_GUILESS_MAIN(TestProjectCli)

@@ -191,6 +191,18 @@ void TestStoreVideos::missingVideoIsMarkedAndRelinkedByHand()
     QDir().mkpath(QFileInfo(moved).path());
     QVERIFY(QFile::rename(clips + "/0001_01_0001.mp4", moved));
 
+    {
+        // A read-only look (`project info`) sees it missing too, without writing the flag.
+        auto ro = ProjectStore::open(path, OpenMode::ReadOnly);
+        QVERIFY2(ro.ok(), qPrintable(ro.error()));
+        QVERIFY(ro.value()->video(video).value().missing);
+        QCOMPARE(ro.value()->counts()->missingVideos, 1);
+        int missingInList = 0;
+        const QVector<Video> videos = ro.value()->videos().value();
+        for (const Video& v : videos)
+            missingInList += v.missing ? 1 : 0;
+        QCOMPARE(missingInList, 1);
+    }
     auto s = ProjectStore::open(path);
     QVERIFY2(s.ok(), qPrintable(s.error())); // a missing video never stops the project from opening
     QVERIFY(s.value()->video(video).value().missing);

@@ -143,6 +143,32 @@ int runProjectInfo(CliContext& ctx)
     return Success;
 }
 
+// Finds moved videos of a project under DIR (by file name, confirmed by content hash, or by
+// content hash alone) and points the project at them.
+int runProjectRelink(CliContext& ctx)
+{
+    QCoreApplication::setApplicationVersion(QStringLiteral(MAS_VERSION));
+    if (ctx.args.size() != 2 || ctx.args[0].startsWith("--") || ctx.args[1].startsWith("--"))
+        return fail(ctx, "usage: project relink P.mas DIR", UsageError);
+    Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(ctx.args[0], OpenMode::ReadWrite);
+    if (!store.ok())
+        return fail(ctx, store.error());
+    Result<RelinkReport> report = store.value()->relinkFolder(ctx.args[1]);
+    if (!report.ok())
+        return fail(ctx, report.error());
+    for (const QString& line : report->messages)
+        ctx.out << line << '\n';
+    ctx.out << "relinked " << report->relinked << " videos; " << report->stillMissing << " still missing" << Qt::endl;
+    if (report->stillMissing > 0)
+        return fail(ctx, QStringLiteral("%1 videos of %2 are still missing (not found under %3)")
+                             .arg(report->stillMissing)
+                             .arg(store.value()->path(), ctx.args[1]));
+    return Success;
+}
+
+const CliRegistration relinkReg({"project relink", "P.mas DIR",
+                                 "find the project's missing videos under DIR (by name and content hash)",
+                                 runProjectRelink});
 const CliRegistration createReg({"project create", "P.mas [--taxonomy FILE.tsv] [--annotator NAME]",
                                  "create an empty project file (MA-52 taxonomy unless a TSV is given)", runProjectCreate});
 const CliRegistration infoReg({"project info", "P.mas [--json]",
