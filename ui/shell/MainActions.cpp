@@ -69,6 +69,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     fitAll = make(tr("Fit all"), QStringLiteral("Ctrl+0"), tr("Show the whole video on the timeline"));
     fitSelection = make(tr("Fit selection"), QStringLiteral("Z"), tr("Zoom the timeline onto the selected segment"));
 
+    preferences = make(tr("Preferences..."), QStringLiteral("Ctrl+,"), tr("Hotkeys, frame cache, device, theme, window and stride"));
     shortcuts = make(tr("Keyboard shortcuts"), QStringLiteral("F1"), tr("Show every key"));
     about = make(tr("About MicroAction Studio"), QString(), tr("Version and licences"));
 
@@ -80,6 +81,8 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     project->addActions({importVideos, relinkVideos, projectInfo});
     project->addSeparator();
     project->addAction(createDemo);
+    project->addSeparator();
+    project->addAction(preferences);
     project->addSeparator();
     project->addAction(quit);
 

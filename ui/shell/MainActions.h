@@ -51,6 +51,8 @@ public:
     QAction* fitSelection;
     QMenu* viewMenu;   // dock toggles are added here by the window
     QMenu* editMenu;   // undo/redo are inserted at the top by the window
+    // Settings
+    QAction* preferences;
     // Help
     QAction* shortcuts;
     QAction* about;

@@ -1,5 +1,7 @@
 #include "shell/MainWindow.h"
 
+#include "labeling/LabelingPanel.h"
+#include "player/AudioPlayback.h"
 #include "player/FrameProvider.h"
 #include "player/PlayerController.h"
 #include "player/TransportBar.h"
@@ -9,11 +11,16 @@
 #include "shell/PanelDocks.h"
 #include "shell/ProjectDialogs.h"
 #include "shell/ProjectWorkspace.h"
+#include "shell/DemoProject.h"
 #include "shell/ShellStatusBar.h"
+#include "prefs/Preferences.h"
+#include "prefs/PreferencesDialog.h"
+#include "prefs/ShortcutSheetDialog.h"
 #include "timeline/TimelinePainter.h"
 #include "timeline/TimelineWidget.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -22,6 +29,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QUndoView>
 #include <QVBoxLayout>
 
@@ -29,7 +37,7 @@ namespace mas::ui {
 
 MainWindow::MainWindow(QSettings& settings, QString annotator, QWidget* parent)
     : QMainWindow(parent), m_settings(settings), m_annotator(std::move(annotator)),
-      m_clock(std::make_unique<SilentClock>()), m_frames(new FrameProvider(this)),
+      m_clock(std::make_unique<AudioPlayback>()), m_frames(new FrameProvider(this)),
       m_player(new PlayerController(*m_frames, *m_clock, this)), m_actions(new MainActions(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -177,6 +185,9 @@ void MainWindow::connectActions()
         if (m_workspace)
             QMessageBox::information(this, tr("Project info"), projectInfoText(m_workspace->store()));
     });
+    connect(a.preferences, &QAction::triggered, this, &MainWindow::showPreferences);
+    connect(a.shortcuts, &QAction::triggered, this, &MainWindow::showShortcutSheet);
+    connect(a.createDemo, &QAction::triggered, this, &MainWindow::openDemoProject);
     connect(a.about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About"), tr("MicroAction Studio: annotate and review micro-actions in video."));
     });
@@ -226,7 +237,7 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
     addActions({undo, redo});
     m_undoView->setStack(&ws.undoStack());
 
-    m_panels = std::make_unique<PanelDocks>(*this, *m_actions->viewMenu, ws, m_settings);
+    m_panels = std::make_unique<PanelDocks>(*this, *m_actions->viewMenu, ws, m_settings, m_modelRunner);
     connect(&editor, &SegmentEditController::currentSegmentChanged, m_panels.get(), &PanelDocks::setCurrentSegment);
     connect(m_panels.get(), &PanelDocks::statusMessage, m_status, &ShellStatusBar::showMessageFor);
     connect(m_panels.get(), &PanelDocks::clipActivated, this, [this](qint64 videoId, qint64 segmentId) {
@@ -258,6 +269,7 @@ void MainWindow::closeProject()
     m_settings.setValue(QStringLiteral("window/state"), saveState());
     m_player->clearVideo();
     m_frames->close();
+    static_cast<AudioPlayback&>(*m_clock).unload();
     m_undoView->setStack(nullptr);
     m_panels.reset();
     m_workspace.reset(); // removes its undo/redo actions with it
@@ -280,7 +292,10 @@ void MainWindow::showVideo(store::Id videoId)
     m_videoView->clear();
     m_videoView->setMessage(tr("Opening %1...").arg(video->path));
     m_workspace->timelineAdapter().setVideo(videoId, int(video->frameCount), video->fps());
-    m_frames->open(m_workspace->store().absoluteVideoPath(video.value()), m_workspace->store().cacheDir());
+    const QString path = m_workspace->store().absoluteVideoPath(video.value());
+    m_frames->open(path, m_workspace->store().cacheDir());
+    // The sound drives the playhead where there is a device; otherwise the clock runs silently.
+    static_cast<AudioPlayback&>(*m_clock).load(path);
     m_status->setVideoText(tr("%1  %2x%3  %4 fps").arg(QFileInfo(video->path).fileName()).arg(video->width)
                                .arg(video->height).arg(video->fps(), 0, 'f', 2));
     updateTitle();
@@ -324,6 +339,40 @@ void MainWindow::stepSpeed(int direction)
     while (i + 1 < speeds.size() && speeds[i] < m_player->speed() - 1e-6)
         ++i;
     m_player->setSpeed(speeds[std::clamp(i + direction, 0, int(speeds.size()) - 1)]);
+}
+
+void MainWindow::showPreferences()
+{
+    const Taxonomy& taxonomy = m_workspace ? m_workspace->store().taxonomy() : Taxonomy::builtinMa52();
+    PreferencesDialog dialog(&m_settings, taxonomy, this);
+    connect(&dialog, &PreferencesDialog::preferencesChanged, this, [this] {
+        const Preferences prefs = Preferences::load(m_settings);
+        qApp->setPalette(paletteForTheme(prefs.theme, style()->standardPalette()));
+        if (m_panels)
+            m_panels->labeling()->reloadHotkeys();
+    });
+    dialog.exec();
+}
+
+void MainWindow::showShortcutSheet()
+{
+    const Taxonomy& taxonomy = m_workspace ? m_workspace->store().taxonomy() : Taxonomy::builtinMa52();
+    ShortcutSheetDialog sheet(&m_settings, taxonomy, this); // modal: it reads the open project's taxonomy
+    QVector<ShortcutSheetDialog::Entry> keys;
+    for (const auto& [name, key] : m_actions->keyTable())
+        keys << ShortcutSheetDialog::Entry{key, name};
+    sheet.addSection(tr("Window"), keys);
+    sheet.exec();
+}
+
+void MainWindow::openDemoProject()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
+    m_status->showMessageFor(tr("Making the demo project (a generated video) in %1...").arg(folder));
+    auto path = ensureDemoProject(folder);
+    Status opened = path ? openProject(path.value()) : Status(Error{path.error()});
+    if (!opened)
+        QMessageBox::warning(this, tr("Demo project"), opened.error());
 }
 
 void MainWindow::updateTitle()

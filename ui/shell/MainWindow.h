@@ -18,6 +18,7 @@ namespace mas::ui {
 
 class FrameProvider;
 class MainActions;
+class ModelJobRunner;
 class PanelDocks;
 class PlayerClock;
 class PlayerController;
@@ -48,7 +49,12 @@ public:
     VideoView& videoView() const { return *m_videoView; }
     MainActions& actions() const { return *m_actions; }
     ShellStatusBar& shellStatusBar() const { return *m_status; }
+    // The open project's panels (null when no project is open).
+    PanelDocks* panels() const { return m_panels.get(); }
     store::Id currentVideo() const { return m_videoId; }
+    // The model worker the model panel runs jobs through (null: "not available"); not owned.
+    // Takes effect for the next project opened.
+    void setModelJobRunner(ModelJobRunner* runner) { m_modelRunner = runner; }
     QString annotator() const { return m_annotator; }
 
 protected:
@@ -66,6 +72,9 @@ private:
     void rebuildRecentMenu();
     void fillVideoList();
     void stepSpeed(int direction);
+    void showPreferences();
+    void showShortcutSheet();
+    void openDemoProject();
     Status adoptStore(Result<std::unique_ptr<store::ProjectStore>> store);
 
     QSettings& m_settings;
@@ -86,6 +95,7 @@ private:
     std::unique_ptr<PanelDocks> m_panels;
     store::Id m_videoId = 0;
     QString m_videoMessage;
+    ModelJobRunner* m_modelRunner = nullptr;
 };
 
 } // namespace mas::ui

@@ -2,6 +2,7 @@
 
 #include "charts/ChartsPanel.h"
 #include "labeling/LabelingPanel.h"
+#include "modelpanel/ModelPanel.h"
 #include "review/ReviewQueueWidget.h"
 #include "shell/ProjectWorkspace.h"
 
@@ -11,7 +12,8 @@
 
 namespace mas::ui {
 
-PanelDocks::PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& workspace, QSettings& settings)
+PanelDocks::PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& workspace, QSettings& settings,
+                       ModelJobRunner* runner)
     : QObject(&window), m_window(window), m_viewMenu(viewMenu)
 {
     EditContext& context = workspace.context();
@@ -22,7 +24,19 @@ PanelDocks::PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& w
     m_charts = new ChartsPanel(workspace.store());
     QDockWidget* chartsDock = addDock(m_charts, tr("Charts"), QStringLiteral("chartsDock"), Qt::RightDockWidgetArea);
     m_window.tabifyDockWidget(m_docks[1], chartsDock);
+    m_model = new ModelPanel(workspace.store(), runner, &settings);
+    QDockWidget* modelDock = addDock(m_model, tr("Model"), QStringLiteral("modelDock"), Qt::RightDockWidgetArea);
+    m_window.tabifyDockWidget(chartsDock, modelDock);
     m_docks[1]->raise();
+
+    connect(m_model, &ModelPanel::statusMessage, this, &PanelDocks::statusMessage);
+    // A job or another active version changes predictions: the queue and charts read them again.
+    auto reloadViews = [this] {
+        m_review->reload();
+        m_charts->reload();
+    };
+    connect(m_model, &ModelPanel::activeModelChanged, this, reloadViews);
+    connect(m_model, &ModelPanel::storeChangedByJob, this, reloadViews);
 
     connect(m_labeling, &LabelingPanel::statusMessage, this, &PanelDocks::statusMessage);
     connect(m_review, &ReviewQueueWidget::statusMessage, this, &PanelDocks::statusMessage);

@@ -1,5 +1,5 @@
 #pragma once
-// The panels of one open project as dock widgets (labeling, review queue, charts), made when the
+// The panels of one open project as dock widgets (labeling, review queue, charts, model), made when the
 // project opens and dropped when it closes, each with a toggle in the View menu. Dock object names
 // are stable so QMainWindow::saveState/restoreState keep the layout across runs.
 #include "store/StoreTypes.h"
@@ -15,6 +15,8 @@ class QSettings;
 namespace mas::ui {
 
 class LabelingPanel;
+class ModelJobRunner;
+class ModelPanel;
 class ProjectWorkspace;
 class ReviewQueueWidget;
 class ChartsPanel;
@@ -22,12 +24,15 @@ class ChartsPanel;
 class PanelDocks : public QObject {
     Q_OBJECT
 public:
-    PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& workspace, QSettings& settings);
+    // `runner` may be null: the model panel then says the model worker is not available.
+    PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& workspace, QSettings& settings,
+               ModelJobRunner* runner = nullptr);
     ~PanelDocks() override;
 
     LabelingPanel* labeling() const { return m_labeling; }
     ReviewQueueWidget* review() const { return m_review; }
     ChartsPanel* charts() const { return m_charts; }
+    ModelPanel* model() const { return m_model; }
     QList<QDockWidget*> docks() const { return m_docks; }
 
 public Q_SLOTS:
@@ -46,6 +51,7 @@ private:
     LabelingPanel* m_labeling = nullptr;
     ReviewQueueWidget* m_review = nullptr;
     ChartsPanel* m_charts = nullptr;
+    ModelPanel* m_model = nullptr;
 };
 
 } // namespace mas::ui
