@@ -1,0 +1,186 @@
+// The worker's CLI verbs as a user runs them: the built mastudio-cli on a tiny project file with generated
+// videos: prelabel (a checkpoint file), models, train (fast), models rollback / activate, evaluate, usage
+// errors, and Ctrl-C (SIGINT) stopping a pre-label cleanly with its finished batches kept.
+#include "ManetModel.h"
+#include "WorkerTestProject.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+using namespace mas;
+
+namespace {
+
+struct CliRun {
+    int exitCode = -1;
+    QString out, err;
+};
+
+CliRun runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(MASTUDIO_CLI), args);
+    CliRun r;
+    if (!p.waitForFinished(240000) || p.exitStatus() != QProcess::NormalExit) {
+        r.err = "did not finish: " + p.errorString();
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString describe(const CliRun& r)
+{
+    return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
+}
+
+int predictionCount(const QString& project)
+{
+    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(project, store::OpenMode::ReadOnly);
+    return s ? s.value()->counts()->predictions : -1;
+}
+
+} // namespace
+
+class TestWorkerCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void prelabelTrainRollBackEvaluate();
+    void usageErrorsSayWhy();
+    void ctrlCStopsCleanlyKeepingFinishedBatches();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_project, m_checkpoint;
+};
+
+void TestWorkerCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    test::WorkerProjectOptions o;
+    o.videos = 6;
+    o.participants = 3;
+    o.segmentsPerVideo = 2;
+    o.confirmedEvery = 2;
+    test::WorkerProject p = test::makeWorkerProject(m_dir.filePath("tiny"), o);
+    QVERIFY2(p.store, qPrintable(p.error));
+    m_project = p.store->path();
+    p.store.reset(); // the CLI opens it in its own process
+    // A small MANet checkpoint file, as a user would bring one.
+    model::ManetConfig c;
+    c.depth = 18;
+    c.segments = 2;
+    model::Result<model::ManetModel> m = model::ManetModel::create(c);
+    QVERIFY(m.ok());
+    m_checkpoint = m_dir.filePath("tiny-r18.pth");
+    QVERIFY(m->saveCheckpoint(m_checkpoint.toStdString(), R"({"input_size": 32, "short_side": 36})").ok());
+}
+
+void TestWorkerCli::prelabelTrainRollBackEvaluate()
+{
+    const CliRun pre = runCli({"prelabel", m_project, "--model", m_checkpoint, "--device", "cpu", "--threads", "2"});
+    QVERIFY2(pre.exitCode == 0, qPrintable(describe(pre)));
+    QVERIFY2(pre.out.contains("clips:         6 (0 already pre-labeled, 0 failed)"), qPrintable(pre.out));
+    QVERIFY2(pre.out.contains("clips/s end to end"), qPrintable(pre.out));
+    QVERIFY2(pre.out.contains("active:"), qPrintable(pre.out)); // the project had none
+    QCOMPARE(predictionCount(m_project), 6);
+
+    // Again: everything is done already.
+    const CliRun again = runCli({"prelabel", m_project, "--device", "cpu"});
+    QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+    QVERIFY2(again.out.contains("(6 already pre-labeled"), qPrintable(again.out));
+
+    const CliRun train = runCli({"train", m_project, "--mode", "head", "--epochs", "2", "--device", "cpu", "--name", "tuned"});
+    QVERIFY2(train.exitCode == 0, qPrintable(describe(train)));
+    QVERIFY2(train.out.contains("new model version: tuned"), qPrintable(train.out));
+    QVERIFY2(train.out.contains("top-1"), qPrintable(train.out));
+    QVERIFY2(train.out.contains("pre-labels refreshed: 6"), qPrintable(train.out));
+    QVERIFY2(train.err.contains("epoch 2"), qPrintable(train.err));
+
+    const CliRun models = runCli({"models", m_project});
+    QVERIFY2(models.exitCode == 0, qPrintable(describe(models)));
+    QVERIFY2(models.out.contains("* "), qPrintable(models.out));
+    QVERIFY2(models.out.contains("tuned"), qPrintable(models.out));
+    const CliRun json = runCli({"models", m_project, "--json"});
+    const QJsonArray versions = QJsonDocument::fromJson(json.out.toUtf8()).array();
+    QCOMPARE(versions.size(), 2);
+    QJsonObject tuned;
+    for (const QJsonValue& v : versions)
+        if (v["name"].toString() == "tuned")
+            tuned = v.toObject();
+    QVERIFY(tuned["active"].toBool());
+    QCOMPARE(tuned["parent"].toString(), QString("tiny-r18"));
+    QVERIFY(tuned["hyper_params"].toObject().contains("data_snapshot"));
+
+    const CliRun back = runCli({"models", "rollback", m_project});
+    QVERIFY2(back.exitCode == 0 && back.out.contains("tiny-r18"), qPrintable(describe(back)));
+    const CliRun forward = runCli({"models", "activate", m_project, "tuned"});
+    QVERIFY2(forward.exitCode == 0 && forward.out.contains("tuned"), qPrintable(describe(forward)));
+
+    const CliRun eval = runCli({"evaluate", m_project, "--version", "tuned", "--device", "cpu"});
+    QVERIFY2(eval.exitCode == 0, qPrintable(describe(eval)));
+    QVERIFY2(eval.out.contains("on 6 confirmed clips"), qPrintable(eval.out));
+    QVERIFY2(eval.out.contains("macro-F1"), qPrintable(eval.out));
+}
+
+void TestWorkerCli::usageErrorsSayWhy()
+{
+    const CliRun mode = runCli({"train", m_project, "--mode", "sideways"});
+    QCOMPARE(mode.exitCode, 2);
+    QVERIFY2(mode.err.contains("--mode"), qPrintable(mode.err));
+    const CliRun missing = runCli({"evaluate", m_project, "--version", "no-such-version", "--device", "cpu"});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("no-such-version"), qPrintable(missing.err));
+    const CliRun noProject = runCli({"prelabel", m_dir.filePath("absent.mas")});
+    QCOMPARE(noProject.exitCode, 1);
+}
+
+void TestWorkerCli::ctrlCStopsCleanlyKeepingFinishedBatches()
+{
+    // A bigger model (224 crops) one clip per batch, so there is time to press Ctrl-C.
+    test::WorkerProjectOptions o;
+    o.videos = 8;
+    o.segmentsPerVideo = 3;
+    o.confirmedEvery = 0;
+    test::WorkerProject p = test::makeWorkerProject(m_dir.filePath("interrupt"), o);
+    QVERIFY2(p.store, qPrintable(p.error));
+    const QString project = p.store->path();
+    p.store.reset();
+    QProcess cli;
+    cli.start(QStringLiteral(MASTUDIO_CLI), {"prelabel", project, "--model", "random:18", "--batch", "1", "--device", "cpu"});
+    QVERIFY(cli.waitForStarted());
+    QString err;
+    QElapsedTimer t;
+    t.start();
+    while (!err.contains("/24") && t.elapsed() < 120000 && cli.state() == QProcess::Running) {
+        cli.waitForReadyRead(200);
+        err += QString::fromUtf8(cli.readAllStandardError());
+    }
+    QVERIFY2(err.contains("/24"), qPrintable(err));
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(60000));
+    err += QString::fromUtf8(cli.readAllStandardError());
+    QCOMPARE(cli.exitCode(), 130);
+    QVERIFY2(err.contains("interrupted"), qPrintable(err));
+    const int kept = predictionCount(project);
+    QVERIFY2(kept >= 0 && kept < 24, qPrintable(QString::number(kept)));
+    // Again with the version the interrupted run registered (it made none active): it goes on from there.
+    const CliRun rest = runCli({"prelabel", project, "--model", "random-r18", "--device", "cpu", "--batch", "4"});
+    QVERIFY2(rest.exitCode == 0, qPrintable(describe(rest)));
+    QVERIFY2(rest.out.contains(QString("(%1 already pre-labeled").arg(kept)), qPrintable(rest.out));
+    QCOMPARE(predictionCount(project), 24);
+}
+
+QTEST_GUILESS_MAIN(TestWorkerCli)
+#include "tst_workercli.moc"
