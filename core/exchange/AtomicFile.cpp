@@ -4,6 +4,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QTemporaryFile>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace mas::exchange {
 
@@ -33,6 +38,35 @@ Status writeFileAtomically(const QString& path, const QByteArray& content, const
     }
     if (!file.commit())
         return Error{QStringLiteral("%1: could not be saved (%2)").arg(path, file.errorString())};
+    return Status::success();
+}
+
+Status writeFileAtomicallyUnsynced(const QString& path, const QByteArray& content)
+{
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath()))
+        return Error{QStringLiteral("%1: cannot create the folder %2").arg(path, info.absolutePath())};
+    QTemporaryFile temp(info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".XXXXXX"));
+    if (!temp.open())
+        return Error{QStringLiteral("%1: cannot write (%2)").arg(path, temp.errorString())};
+    if (temp.write(content) != content.size() || !temp.flush())
+        return Error{QStringLiteral("%1: write failed (%2)").arg(path, temp.errorString())};
+    temp.close();
+    if (std::rename(QFile::encodeName(temp.fileName()).constData(), QFile::encodeName(info.absoluteFilePath()).constData()) != 0)
+        return Error{QStringLiteral("%1: could not be saved (rename failed)").arg(path)};
+    temp.setAutoRemove(false); // renamed away: nothing left to remove
+    return Status::success();
+}
+
+Status syncFolderToDisk(const QString& dir)
+{
+    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return Error{QStringLiteral("%1: cannot open the folder to sync it").arg(dir)};
+    const int rc = ::syncfs(fd);
+    ::close(fd);
+    if (rc != 0)
+        return Error{QStringLiteral("%1: syncing to disk failed").arg(dir)};
     return Status::success();
 }
 

@@ -37,6 +37,16 @@ public:
             m_files << QFileInfo(path).absoluteFilePath();
         return s;
     }
+    // Many small files: each renamed into place whole, synced together by the caller.
+    Status writeUnsynced(const QString& path, const QByteArray& content, const ExchangeControl& control)
+    {
+        if (control.cancelled())
+            return Error{path + QStringLiteral(": cancelled; nothing was written")};
+        Status s = writeFileAtomicallyUnsynced(path, content);
+        if (s.ok())
+            m_files << QFileInfo(path).absoluteFilePath();
+        return s;
+    }
     void add(const QString& path) { m_files << QFileInfo(path).absoluteFilePath(); }
     QStringList keep()
     {
@@ -377,11 +387,14 @@ Result<ExportReport> exportEaf(const ProjectStore& store, const QString& outDir,
         o.relativeMediaUrl = QStringLiteral("file:") + QDir(outDir).relativeFilePath(o.mediaAbsolutePath);
         if (!o.relativeMediaUrl.startsWith(QLatin1String("file:.")))
             o.relativeMediaUrl = QStringLiteral("file:./") + o.relativeMediaUrl.mid(5);
-        if (Status s = written.write(target, writeEaf(it.value(), store.taxonomy(), o), control); !s.ok())
+        if (Status s = written.writeUnsynced(target, writeEaf(it.value(), store.taxonomy(), o), control); !s.ok())
             return control.cancelled() ? Result<ExportReport>(cancelled(outDir)) : Result<ExportReport>(Error{s.error()});
         report.segmentsWritten += it.value().size();
         control.report(++done, byVideo.size());
     }
+    if (!byVideo.isEmpty())
+        if (Status s = syncFolderToDisk(outDir); !s.ok())
+            return Error{s.error()};
     if (unknownLength)
         report.notes << QStringLiteral("%1 whole clips of unknown length have no times (probe the videos first)").arg(unknownLength);
     report.files = written.keep();
