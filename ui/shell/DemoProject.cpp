@@ -40,13 +40,15 @@ Status fillDemoProject(store::ProjectStore& project, const QString& videoPath)
     auto probed = store::probeVideoForStore(videoPath);
     if (!probed)
         return Error{probed.error()};
+    auto participant = project.ensureParticipant(QStringLiteral("P01"));
+    if (!participant)
+        return Error{participant.error()};
     store::Video video = probed.value();
     video.path = videoPath;
+    video.participantId = participant.value();
     auto videoId = project.addVideo(video);
     if (!videoId)
         return Error{videoId.error()};
-    if (auto participant = project.ensureParticipant(QStringLiteral("demo")); !participant)
-        return Error{participant.error()};
 
     // A few segments on several body parts, some confirmed, some prelabeled, one unlabeled;
     // predictions that agree and disagree with the human labels.

@@ -13,6 +13,7 @@
 #include "shell/ProjectWorkspace.h"
 #include "shell/DemoProject.h"
 #include "shell/ShellStatusBar.h"
+#include "shell/TimelineMedia.h"
 #include "prefs/Preferences.h"
 #include "prefs/PreferencesDialog.h"
 #include "prefs/ShortcutSheetDialog.h"
@@ -65,6 +66,7 @@ void MainWindow::buildLayout()
                        m_actions->loopSelection, m_actions->mute};
     m_transport = new TransportBar(t);
     m_timeline = new TimelineWidget;
+    m_media = new TimelineMedia(*m_timeline, this);
     auto* top = new QWidget;
     auto* column = new QVBoxLayout(top);
     column->setContentsMargins(0, 0, 0, 0);
@@ -90,6 +92,8 @@ void MainWindow::buildLayout()
     addDockWidget(Qt::LeftDockWidgetArea, m_historyDock);
     m_videoList = new QListWidget;
     m_videoList->setObjectName(QStringLiteral("videoList"));
+    m_videoList->setMinimumWidth(170);
+    m_undoView->setMinimumWidth(170);
     m_videosDock = new QDockWidget(tr("Videos"), this);
     m_videosDock->setObjectName(QStringLiteral("videosDock"));
     m_videosDock->setWidget(m_videoList);
@@ -248,7 +252,11 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
             m_timeline->setSelectedSegments({segmentId});
         }
     });
-    restoreState(m_settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(m_settings.value(QStringLiteral("window/state")).toByteArray())) {
+        // First run: room for the video list and for the panels' tables.
+        resizeDocks({m_videosDock}, {180}, Qt::Horizontal);
+        resizeDocks({m_panels->docks().first()}, {560}, Qt::Horizontal);
+    }
 
     rememberRecentProject(m_settings, ws.store().path());
     rebuildRecentMenu();
@@ -270,6 +278,7 @@ void MainWindow::closeProject()
     m_player->clearVideo();
     m_frames->close();
     static_cast<AudioPlayback&>(*m_clock).unload();
+    m_media->clear();
     m_undoView->setStack(nullptr);
     m_panels.reset();
     m_workspace.reset(); // removes its undo/redo actions with it
@@ -289,6 +298,7 @@ void MainWindow::showVideo(store::Id videoId)
     m_videoId = videoId;
     m_videoMessage.clear();
     m_player->clearVideo();
+    m_media->clear();
     m_videoView->clear();
     m_videoView->setMessage(tr("Opening %1...").arg(video->path));
     m_workspace->timelineAdapter().setVideo(videoId, int(video->frameCount), video->fps());
@@ -309,6 +319,7 @@ void MainWindow::onVideoOpened(const OpenedVideo& video)
     m_workspace->timelineAdapter().setVideo(m_videoId, video.frameCount, video.fps);
     m_player->setTargetSize(m_videoView->targetFrameSize(video.frameSize));
     m_player->setVideo(video);
+    m_media->load(video.path, video.frameCount, video.durationSeconds);
 }
 
 void MainWindow::onFrameChanged(int frame)

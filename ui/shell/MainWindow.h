@@ -24,6 +24,7 @@ class PlayerClock;
 class PlayerController;
 class ProjectWorkspace;
 class ShellStatusBar;
+class TimelineMedia;
 class TimelineWidget;
 class TransportBar;
 class VideoView;
@@ -86,6 +87,7 @@ private:
     VideoView* m_videoView;
     TransportBar* m_transport;
     TimelineWidget* m_timeline;
+    TimelineMedia* m_media;
     ShellStatusBar* m_status;
     QUndoView* m_undoView;
     QDockWidget* m_historyDock;
