@@ -59,10 +59,11 @@ ChartsPanel::ChartsPanel(store::ProjectStore& store, QWidget* parent) : QWidget(
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(buildDistributionTab(), tr("&Distribution"));
-    m_tabs->addTab(buildConfusionTab(), tr("&Confusion"));
+    // No mnemonics on A..G: Alt+<body-part letter> starts a class hotkey (PANELS.md).
+    m_tabs->addTab(buildDistributionTab(), tr("D&istribution"));
+    m_tabs->addTab(buildConfusionTab(), tr("Co&nfusion"));
     m_tabs->addTab(buildTrainingTab(), tr("&Training"));
-    m_tabs->addTab(buildF1Tab(), tr("Per-class &F1"));
+    m_tabs->addTab(buildF1Tab(), tr("Per-class F&1"));
     layout->addWidget(m_tabs);
     reload();
 }

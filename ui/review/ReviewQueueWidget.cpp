@@ -96,24 +96,25 @@ QGridLayout* ReviewQueueWidget::buildControls()
         grid->addWidget(combo, row, column + 1);
         return combo;
     };
+    // Mnemonics avoid A..G: Alt+<body-part letter> starts a class hotkey (PANELS.md).
     m_status = addCombo(tr("&Status"), QStringLiteral("statusFilter"), 0, 0);
     m_status->addItem(tr("Any"), -2);
     for (store::SegmentStatus s : kStatuses)
         m_status->addItem(store::toString(s), int(s));
     m_participant = addCombo(tr("Partici&pant"), QStringLiteral("participantFilter"), 0, 2);
     m_class = addCombo(tr("&Human"), QStringLiteral("classFilter"), 1, 0);
-    m_predicted = addCombo(tr("Pre&dicted"), QStringLiteral("predictedFilter"), 1, 2);
+    m_predicted = addCombo(tr("Predic&ted"), QStringLiteral("predictedFilter"), 1, 2);
     for (QComboBox* combo : {m_class, m_predicted}) {
         combo->addItem(tr("Any class"), -2);
         for (const ActionClass& c : taxonomy.classes())
             combo->addItem(c.code + QLatin1Char(' ') + c.name, c.id);
     }
-    m_bodyPart = addCombo(tr("&Body part"), QStringLiteral("bodyPartFilter"), 2, 0);
+    m_bodyPart = addCombo(tr("Bod&y part"), QStringLiteral("bodyPartFilter"), 2, 0);
     m_bodyPart->addItem(tr("Any"), -2);
     for (const BodyPart& part : taxonomy.bodyParts())
         m_bodyPart->addItem(part.letter + QLatin1Char(' ') + part.name, part.id);
 
-    auto* scoreCaption = new QLabel(tr("S&core"), this);
+    auto* scoreCaption = new QLabel(tr("Sco&re"), this);
     auto* scoreRow = new QHBoxLayout;
     m_minScore = new QDoubleSpinBox(this);
     m_maxScore = new QDoubleSpinBox(this);
