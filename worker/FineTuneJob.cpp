@@ -8,7 +8,10 @@
 #include "ParticipantSplit.h"
 #include "PrelabelJob.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -148,6 +151,12 @@ Status FineTuneJob::run(JobContext& context)
     if (m_options.balance == BalanceMethod::LossWeights)
         options.classWeights = balancedClassWeights(training, numClasses);
 
+    QDir().mkpath(data.cacheDir() + "/worker");
+    m_bestPath = data.cacheDir() + QString("/worker/best-epoch-%1.pt").arg(QCoreApplication::applicationPid());
+    struct RemoveOnExit {
+        QString path;
+        ~RemoveOnExit() { QFile::remove(path); }
+    } removeBest{m_bestPath};
     bool complete = true;
     const Status trained = head ? trainHead(context, data, model, training, validation, options, embeddings, bodyParts, &complete)
                                 : trainFull(context, model, training, validation, options, embeddings, bodyParts, &complete);
@@ -155,6 +164,14 @@ Status FineTuneJob::run(JobContext& context)
         return trained;
     if (!complete || context.cancelled())
         return Status::success(); // no new version from a cancelled run
+
+    if (m_bestEpoch >= 0 && m_bestEpoch + 1 < int(m_epochs.size())) {
+        const model::Status restored = model.model.loadCheckpoint(m_bestPath.toStdString());
+        if (!restored)
+            return Error{QString::fromStdString(restored.error())};
+        context.message(QString("keeping epoch %1 (best validation top-1 %2%)")
+                            .arg(m_bestEpoch + 1).arg(m_epochs[size_t(m_bestEpoch)].validation.classes.top1 * 100, 0, 'f', 1));
+    }
 
     // A new version: never overwrites an earlier one.
     ModelVersionRecord draft;
@@ -177,7 +194,9 @@ Status FineTuneJob::run(JobContext& context)
         history.append(toJson(e));
     draft.metrics = {{"epochs", history}};
     if (!m_epochs.empty())
-        draft.metrics.insert("validation", m_epochs.back().validation.toJson(true));
+        draft.metrics.insert("validation", keptEpoch().validation.toJson(true));
+    if (!m_epochs.empty())
+        draft.metrics.insert("kept_epoch", keptEpoch().epoch);
     context.setStage("saving the new model version");
     Result<ModelVersionRecord> saved = saveNewModelVersion(data, model.model, draft, model.pipeline);
     if (!saved)
@@ -213,6 +232,24 @@ Status FineTuneJob::run(JobContext& context)
         context.setStage("refreshing pre-labels");
         return refresh.run(context);
     }
+    return Status::success();
+}
+
+Status FineTuneJob::rememberIfBest(LoadedModel& model)
+{
+    if (!m_options.keepBestEpoch || m_epochs.empty() || m_epochs.back().validation.classes.count == 0)
+        return Status::success();
+    const EpochFigures& latest = m_epochs.back();
+    if (m_bestEpoch >= 0) {
+        const EpochFigures& best = m_epochs[size_t(m_bestEpoch)];
+        const double a = latest.validation.classes.top1, b = best.validation.classes.top1;
+        if (a < b || (a == b && latest.validation.loss >= best.validation.loss))
+            return Status::success();
+    }
+    const model::Status saved = model.model.saveCheckpoint(m_bestPath.toStdString());
+    if (!saved)
+        return Error{QString::fromStdString(saved.error())};
+    m_bestEpoch = int(m_epochs.size()) - 1;
     return Status::success();
 }
 
@@ -297,6 +334,8 @@ Status FineTuneJob::trainHead(JobContext& context, ProjectData& data, LoadedMode
         }
         figures.seconds = timer.nsecsElapsed() / 1e9;
         m_epochs.push_back(figures);
+        if (const Status kept = rememberIfBest(model); !kept)
+            return kept;
         context.message(QString("epoch %1: loss %2, validation top-1 %3").arg(epoch + 1).arg(figures.trainLoss, 0, 'f', 4)
                             .arg(figures.validation.classes.top1 * 100, 0, 'f', 1));
         context.advance();
@@ -373,6 +412,8 @@ Status FineTuneJob::trainFull(JobContext& context, LoadedModel& model, const std
         }
         figures.seconds = timer.nsecsElapsed() / 1e9;
         m_epochs.push_back(figures);
+        if (const Status kept = rememberIfBest(model); !kept)
+            return kept;
         context.message(QString("epoch %1: loss %2, train top-1 %3, validation top-1 %4 (%5 s)")
                             .arg(epoch + 1)
                             .arg(figures.trainLoss, 0, 'f', 4)

