@@ -75,8 +75,8 @@ struct AudioPlayback::Impl {
     QString path;
     QString error;
     std::unique_ptr<mas::AudioReader> reader;
-    std::unique_ptr<QAudioSink> sink;
-    PcmSource source;
+    PcmSource source;                  // declared before the sink: the sink, which pulls from it,
+    std::unique_ptr<QAudioSink> sink;  // is destroyed first
     QAudioFormat format;
     bool playing = false;
     double anchor = 0;   // position when the sink was (re)started or paused
