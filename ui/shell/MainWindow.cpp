@@ -1,6 +1,9 @@
 #include "shell/MainWindow.h"
 
+#include "charts/ChartsPanel.h"
+#include "exchange/ExchangeMenu.h"
 #include "labeling/LabelingPanel.h"
+#include "review/ReviewQueueWidget.h"
 #include "player/AudioPlayback.h"
 #include "player/FrameProvider.h"
 #include "player/PlayerController.h"
@@ -27,6 +30,7 @@
 #include <QFileInfo>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
@@ -98,6 +102,21 @@ void MainWindow::buildLayout()
     m_videosDock->setObjectName(QStringLiteral("videosDock"));
     m_videosDock->setWidget(m_videoList);
     addDockWidget(Qt::LeftDockWidgetArea, m_videosDock);
+    // Imports, exports, split planner, agreement (ui/exchange). Its title has no Alt mnemonic:
+    // Alt+D starts the D class hotkeys.
+    m_dataMenu = new ExchangeMenu(this);
+    m_dataMenu->setTitle(tr("Data"));
+    menuBar()->insertMenu(m_actions->viewMenu->menuAction(), m_dataMenu);
+    m_dataMenu->setStore(nullptr);
+    connect(m_dataMenu, &ExchangeMenu::projectChanged, this, [this] {
+        fillVideoList();
+        if (m_panels) {
+            m_panels->review()->reload();
+            m_panels->charts()->reload();
+        }
+        if (m_workspace && m_videoId) // imported segments and predictions show on the timeline
+            m_workspace->timelineAdapter().setVideo(m_videoId, m_player->frameCount(), m_player->fps());
+    });
     m_actions->viewMenu->addAction(m_videosDock->toggleViewAction());
     m_actions->viewMenu->addAction(m_historyDock->toggleViewAction());
     connect(m_videoList, &QListWidget::itemActivated, this,
@@ -258,6 +277,7 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
         resizeDocks({m_panels->docks().first()}, {560}, Qt::Horizontal);
     }
 
+    m_dataMenu->setStore(&ws.store());
     rememberRecentProject(m_settings, ws.store().path());
     rebuildRecentMenu();
     fillVideoList();
@@ -280,6 +300,7 @@ void MainWindow::closeProject()
     static_cast<AudioPlayback&>(*m_clock).unload();
     m_media->clear();
     m_undoView->setStack(nullptr);
+    m_dataMenu->setStore(nullptr);
     m_panels.reset();
     m_workspace.reset(); // removes its undo/redo actions with it
     m_videoId = 0;

@@ -16,6 +16,7 @@ class QUndoView;
 
 namespace mas::ui {
 
+class ExchangeMenu;
 class FrameProvider;
 class MainActions;
 class ModelJobRunner;
@@ -88,6 +89,7 @@ private:
     TransportBar* m_transport;
     TimelineWidget* m_timeline;
     TimelineMedia* m_media;
+    ExchangeMenu* m_dataMenu;
     ShellStatusBar* m_status;
     QUndoView* m_undoView;
     QDockWidget* m_historyDock;
