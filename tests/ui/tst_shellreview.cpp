@@ -134,6 +134,10 @@ private Q_SLOTS:
         QCOMPARE(labels[0].status, store::LabelStatus::Confirmed);
         QCOMPARE(labels[0].annotatorId, projectStore().currentAnnotatorId());
         QCOMPARE(projectStore().segment(created->id)->status, store::SegmentStatus::Confirmed);
+        bool headingSaysConfirmed = false;
+        for (QLabel* label : panels().labeling()->findChildren<QLabel*>())
+            headingSaysConfirmed |= label->text().startsWith(QStringLiteral("Segment")) && label->text().contains(QStringLiteral("(confirmed)"));
+        QVERIFY(headingSaysConfirmed);
         screenshot(QStringLiteral("shell_labeled.png"));
 
         QTest::keyClick(window.get(), Qt::Key_Z, Qt::ControlModifier);

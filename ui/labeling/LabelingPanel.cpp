@@ -92,7 +92,7 @@ LabelingPanel::LabelingPanel(EditContext& context, QUndoStack* undoStack, const 
     connect(m_search, &QLineEdit::textChanged, this, &LabelingPanel::applyFilter);
     connect(&m_context, &EditContext::labelsChanged, this, [this](store::Id, store::Id segmentId) {
         if (segmentId == m_segmentId)
-            refreshLabels();
+            refreshSegment(); // the heading shows the segment's status, which labels decide
     });
     connect(&m_context, &EditContext::segmentChanged, this, [this](store::Id, store::Id segmentId) {
         if (segmentId == m_segmentId)

@@ -34,9 +34,12 @@ double timeMs(const std::function<void()>& work, int runs = 5)
     return ms[ms.size() / 2];
 }
 
-void print(const char* what, double ms, int rows)
+// Times `work`, then prints the rows it left (read after the timing: argument order is unspecified).
+void measure(const char* what, const std::function<void()>& work, const std::function<int()>& rows, int runs = 5)
 {
-    std::printf("%-46s %9.2f ms  (%d rows)\n", what, ms, rows);
+    const double ms = timeMs(work, runs);
+    std::printf("%-46s %9.2f ms  (%d rows)\n", what, ms, rows());
+    std::fflush(stdout);
 }
 } // namespace
 
@@ -58,45 +61,44 @@ int main(int argc, char** argv)
     std::printf("project: %d segments on %d videos, built in %.1f s\n\n", segments, videos, buildTimer.elapsed() / 1000.0);
 
     ui::ClipBrowserModel model(*project.store);
-    print("open (query all rows + first batch)", timeMs([&] { model.setFilter({}); }), model.totalRows());
+    measure("open (query all rows + first batch)", [&] { model.setFilter({}); }, [&] { return model.totalRows(); });
 
     store::ClipFilter byStatus;
     byStatus.status = store::SegmentStatus::Prelabeled;
-    print("filter status = prelabeled", timeMs([&] { model.setFilter(byStatus); }), model.totalRows());
+    measure("filter status = prelabeled", [&] { model.setFilter(byStatus); }, [&] { return model.totalRows(); });
     store::ClipFilter byClass;
     byClass.classId = 12;
-    print("filter human class = C8", timeMs([&] { model.setFilter(byClass); }), model.totalRows());
+    measure("filter human class = C8", [&] { model.setFilter(byClass); }, [&] { return model.totalRows(); });
     store::ClipFilter byPart;
     byPart.bodyPartId = 2;
-    print("filter body part = upper limb", timeMs([&] { model.setFilter(byPart); }), model.totalRows());
+    measure("filter body part = upper limb", [&] { model.setFilter(byPart); }, [&] { return model.totalRows(); });
     store::ClipFilter byParticipant;
     byParticipant.participantId = project.participantIds[1];
-    print("filter participant", timeMs([&] { model.setFilter(byParticipant); }), model.totalRows());
+    measure("filter participant", [&] { model.setFilter(byParticipant); }, [&] { return model.totalRows(); });
     store::ClipFilter byScore;
     byScore.minScore = 0.3f;
     byScore.maxScore = 0.5f;
-    print("filter score 0.3..0.5", timeMs([&] { model.setFilter(byScore); }), model.totalRows());
+    measure("filter score 0.3..0.5", [&] { model.setFilter(byScore); }, [&] { return model.totalRows(); });
     store::ClipFilter combined = byScore;
     combined.status = store::SegmentStatus::Confirmed;
     combined.bodyPartId = 5;
-    print("filter status + body part + score", timeMs([&] { model.setFilter(combined); }), model.totalRows());
+    measure("filter status + body part + score", [&] { model.setFilter(combined); }, [&] { return model.totalRows(); });
 
     model.setFilter({});
-    print("sort by score", timeMs([&] { model.sort(ui::ClipBrowserModel::ScoreColumn, Qt::DescendingOrder); }), model.totalRows());
-    print("sort by human label", timeMs([&] { model.sort(ui::ClipBrowserModel::HumanColumn); }), model.totalRows());
-    print("sort by video", timeMs([&] { model.sort(ui::ClipBrowserModel::VideoColumn); }), model.totalRows());
-    print("order least confidence", timeMs([&] { model.setReviewOrder(ui::ReviewOrder::LeastConfidence); }), model.totalRows());
-    print("order smallest margin (cold: reads top-k)", timeMs([&] { model.setReviewOrder(ui::ReviewOrder::SmallestMargin); }, 1), model.totalRows());
-    print("order smallest margin (warm)", timeMs([&] { model.setReviewOrder(ui::ReviewOrder::SmallestMargin); }), model.totalRows());
-    print("order highest entropy (warm)", timeMs([&] { model.setReviewOrder(ui::ReviewOrder::HighestEntropy); }), model.totalRows());
-    print("order predicted class", timeMs([&] { model.setReviewOrder(ui::ReviewOrder::PredictedClass); }), model.totalRows());
+    measure("sort by score", [&] { model.sort(ui::ClipBrowserModel::ScoreColumn, Qt::DescendingOrder); }, [&] { return model.totalRows(); });
+    measure("sort by human label", [&] { model.sort(ui::ClipBrowserModel::HumanColumn); }, [&] { return model.totalRows(); });
+    measure("sort by video", [&] { model.sort(ui::ClipBrowserModel::VideoColumn); }, [&] { return model.totalRows(); });
+    measure("order least confidence", [&] { model.setReviewOrder(ui::ReviewOrder::LeastConfidence); }, [&] { return model.totalRows(); });
+    measure("order smallest margin (cold: reads top-k)", [&] { model.setReviewOrder(ui::ReviewOrder::SmallestMargin); }, [&] { return model.totalRows(); }, 1);
+    measure("order smallest margin (warm)", [&] { model.setReviewOrder(ui::ReviewOrder::SmallestMargin); }, [&] { return model.totalRows(); });
+    measure("order highest entropy (warm)", [&] { model.setReviewOrder(ui::ReviewOrder::HighestEntropy); }, [&] { return model.totalRows(); });
+    measure("order predicted class", [&] { model.setReviewOrder(ui::ReviewOrder::PredictedClass); }, [&] { return model.totalRows(); });
 
     // The widget: query, model reset and a painted table, as a user sees it.
     ui::EditContext context(*project.store);
     QUndoStack stack;
     std::unique_ptr<ui::ReviewQueueWidget> queue;
-    print("review queue widget open", timeMs([&] { queue = std::make_unique<ui::ReviewQueueWidget>(context, &stack); }, 3),
-          queue->model()->totalRows());
+    measure("review queue widget open", [&] { queue = std::make_unique<ui::ReviewQueueWidget>(context, &stack); }, [&] { return queue->model()->totalRows(); }, 3);
     queue->resize(1000, 700);
     queue->show();
     app.processEvents();
@@ -104,13 +106,12 @@ int main(int argc, char** argv)
         queue->setFilter(filter);
         queue->table()->viewport()->repaint();
     };
-    print("widget filter status + paint", timeMs([&] { filterAndPaint(byStatus); }), queue->model()->totalRows());
-    print("widget filter body part + paint", timeMs([&] { filterAndPaint(byPart); }), queue->model()->totalRows());
-    print("widget clear filter + paint", timeMs([&] { filterAndPaint({}); }), queue->model()->totalRows());
-    print("widget sort by score + paint", timeMs([&] {
+    measure("widget filter status + paint", [&] { filterAndPaint(byStatus); }, [&] { return queue->model()->totalRows(); });
+    measure("widget filter body part + paint", [&] { filterAndPaint(byPart); }, [&] { return queue->model()->totalRows(); });
+    measure("widget clear filter + paint", [&] { filterAndPaint({}); }, [&] { return queue->model()->totalRows(); });
+    measure("widget sort by score + paint", [&] {
               queue->table()->sortByColumn(ui::ClipBrowserModel::ScoreColumn, Qt::AscendingOrder);
               queue->table()->viewport()->repaint();
-          }),
-          queue->model()->totalRows());
+          }, [&] { return queue->model()->totalRows(); });
     return 0;
 }
