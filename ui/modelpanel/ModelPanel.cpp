@@ -83,7 +83,7 @@ ModelPanel::ModelPanel(store::ProjectStore& store, ModelJobRunner* runner, QSett
     m_table->horizontalHeader()->setStretchLastSection(true);
     versionsLayout->addWidget(m_table, 1);
     auto* buttons = new QHBoxLayout;
-    m_activate = new QPushButton(tr("&Activate"), versions);
+    m_activate = new QPushButton(tr("Acti&vate"), versions);
     m_activate->setObjectName(QStringLiteral("activateVersion"));
     m_activate->setToolTip(tr("Use the selected version for pre-labels and the review queue"));
     m_rollBack = new QPushButton(tr("&Roll back"), versions);
