@@ -52,11 +52,13 @@ void JobQueue::cancelCurrent()
     m_control.cancel = true;
 }
 
-void JobQueue::cancelAll()
+int JobQueue::cancelAll()
 {
     std::lock_guard<std::mutex> lock(m_mutex);
+    const int dropped = int(m_waiting.size());
     m_waiting.clear();
     m_control.cancel = true;
+    return dropped;
 }
 
 bool JobQueue::isBusy() const

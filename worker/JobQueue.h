@@ -34,7 +34,9 @@ public:
     void resume();
     bool isPaused() const;
     void cancelCurrent();
-    void cancelAll();
+    // Cancels the running job and drops the waiting ones (which then never start nor finish); returns how many
+    // were dropped.
+    int cancelAll();
     bool isBusy() const;
     int pendingCount() const;
 

@@ -375,7 +375,8 @@ void TestWorkerLogic::fineTuneMakesANewVersionAndRefreshesPrelabels()
     QVERIFY(!trainParticipants.intersects(valParticipants));
     // Pre-labels of the unconfirmed segments refreshed by the new active version.
     QCOMPARE(int(data->predictions(tuned.id)->size()), 8);
-    for (const store::ClipRow& row : p.store->clipRows().value())
+    const QVector<store::ClipRow> rows = p.store->clipRows().value(); // named: a Result temporary would die first
+    for (const store::ClipRow& row : rows)
         if (row.status != store::SegmentStatus::Confirmed)
             QVERIFY(row.predictedClassId >= 0);
     // Roll back: the parent is active again, and nothing was overwritten.
@@ -433,7 +434,8 @@ void TestWorkerLogic::slidingWindowProposesPrelabeledSegmentsOnce()
     const store::ProjectCounts counts = p.store->counts().value();
     QCOMPARE(counts.segments, proposals);
     QCOMPARE(counts.labelsByStatus[int(store::LabelStatus::Prelabeled)], proposals);
-    for (const store::ClipRow& row : p.store->clipRows().value())
+    const QVector<store::ClipRow> rows = p.store->clipRows().value(); // named: a Result temporary would die first
+    for (const store::ClipRow& row : rows)
         QVERIFY(row.endFrame - row.startFrame >= 20);
     // Again with the same version: every video is done, nothing is added twice.
     po.model = versionSource(outcome.figures.value("model_version").toString());
