@@ -178,6 +178,7 @@ int benchHead(const QString& folder, const QCommandLineParser& args)
 
 int main(int argc, char** argv)
 {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured, also when piped
     QCoreApplication app(argc, argv);
     QCommandLineParser args;
     args.addHelpOption();
