@@ -3,6 +3,7 @@
 #include "charts/ChartsPanel.h"
 #include "exchange/ExchangeMenu.h"
 #include "labeling/LabelingPanel.h"
+#include "modelpanel/WorkerJobRunner.h"
 #include "review/ReviewQueueWidget.h"
 #include "player/AudioPlayback.h"
 #include "player/FrameProvider.h"
@@ -260,7 +261,12 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
     addActions({undo, redo});
     m_undoView->setStack(&ws.undoStack());
 
-    m_panels = std::make_unique<PanelDocks>(*this, *m_actions->viewMenu, ws, m_settings, m_modelRunner);
+    ModelJobRunner* runner = m_modelRunner;
+    if (!runner && !ws.store().isReadOnly()) {
+        m_projectRunner = std::make_unique<WorkerJobRunner>(ws.store());
+        runner = m_projectRunner.get();
+    }
+    m_panels = std::make_unique<PanelDocks>(*this, *m_actions->viewMenu, ws, m_settings, runner);
     connect(&editor, &SegmentEditController::currentSegmentChanged, m_panels.get(), &PanelDocks::setCurrentSegment);
     connect(m_panels.get(), &PanelDocks::statusMessage, m_status, &ShellStatusBar::showMessageFor);
     connect(m_panels.get(), &PanelDocks::clipActivated, this, [this](qint64 videoId, qint64 segmentId) {
@@ -302,6 +308,7 @@ void MainWindow::closeProject()
     m_undoView->setStack(nullptr);
     m_dataMenu->setStore(nullptr);
     m_panels.reset();
+    m_projectRunner.reset(); // cancels a running job before its store closes
     m_workspace.reset(); // removes its undo/redo actions with it
     m_videoId = 0;
     m_videoList->clear();

@@ -54,8 +54,8 @@ public:
     // The open project's panels (null when no project is open).
     PanelDocks* panels() const { return m_panels.get(); }
     store::Id currentVideo() const { return m_videoId; }
-    // The model worker the model panel runs jobs through (null: "not available"); not owned.
-    // Takes effect for the next project opened.
+    // The model worker the model panel runs jobs through, not owned; when none is set each project
+    // gets its own WorkerJobRunner. Takes effect for the next project opened.
     void setModelJobRunner(ModelJobRunner* runner) { m_modelRunner = runner; }
     QString annotator() const { return m_annotator; }
 
@@ -100,6 +100,7 @@ private:
     store::Id m_videoId = 0;
     QString m_videoMessage;
     ModelJobRunner* m_modelRunner = nullptr;
+    std::unique_ptr<ModelJobRunner> m_projectRunner; // the open project's own worker (when none was set)
 };
 
 } // namespace mas::ui
