@@ -2,6 +2,7 @@
 // outcome arrive on the GUI thread, a second start while busy is refused in words, cancel ends the job with
 // Cancelled, a fine-tune reports its new version and makes it active, evaluation uses the split plan's test
 // participants.
+#include "ManetModel.h"
 #include "WorkerTestProject.h"
 #include "modelpanel/WorkerJobRunner.h"
 
