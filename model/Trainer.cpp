@@ -418,7 +418,8 @@ Result<StepResult> HeadTrainer::step(const PooledFeatures& features, const std::
     });
 }
 
-Result<StepResult> HeadTrainer::fit(const PooledFeatures& features, const std::vector<int>& labels, int epochs, int batchSize)
+Result<StepResult> HeadTrainer::fit(const PooledFeatures& features, const std::vector<int>& labels, int epochs, int batchSize,
+                                     int firstEpoch)
 {
     if (batchSize < 1 || epochs < 1 || static_cast<int64_t>(labels.size()) != features.batch)
         return Result<StepResult>::failure("fit needs epochs >= 1, batch size >= 1 and one label per clip");
@@ -427,7 +428,7 @@ Result<StepResult> HeadTrainer::fit(const PooledFeatures& features, const std::v
     std::iota(order.begin(), order.end(), 0);
     StepResult last;
     for (int e = 0; e < epochs; ++e) {
-        setEpoch(e);
+        setEpoch(firstEpoch + e);
         std::shuffle(order.begin(), order.end(), m_impl->rng);
         StepResult sum;
         int steps = 0;

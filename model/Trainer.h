@@ -82,9 +82,10 @@ public:
     void setEpoch(double epoch);
     // One step on cached features [B, T, F] (from ManetModel::pooledFeatures) with dropout as in training.
     Result<StepResult> step(const PooledFeatures& features, const std::vector<int>& labels);
-    // Epochs of shuffled mini-batches over all the features; returns the last epoch's mean loss.
+    // Epochs of shuffled mini-batches over all the features; returns the last epoch's mean loss. firstEpoch
+    // places them on the learning-rate schedule (a caller fitting one epoch at a time passes its epoch number).
     Result<StepResult> fit(const PooledFeatures& features, const std::vector<int>& labels, int epochs,
-                           int batchSize);
+                           int batchSize, int firstEpoch = 0);
 
 private:
     struct Impl;

@@ -316,7 +316,7 @@ Status FineTuneJob::trainHead(JobContext& context, ProjectData& data, LoadedMode
             }
             used = &epochFeatures;
         }
-        model::Result<model::StepResult> step = trainer.fit(*used, epochLabels, 1, m_options.batchSize);
+        model::Result<model::StepResult> step = trainer.fit(*used, epochLabels, 1, m_options.batchSize, epoch);
         if (!step)
             return Error{QString::fromStdString(step.error())};
         EpochFigures figures;
