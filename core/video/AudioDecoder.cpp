@@ -12,13 +12,7 @@ extern "C" {
 namespace mas {
 namespace {
 
-VideoError failure(VideoErrorKind kind, const QString& path, const QString& what, int code = 0)
-{
-    QString message = QStringLiteral("%1: %2").arg(path, what);
-    if (code < 0)
-        message += QStringLiteral(" (%1)").arg(ff::errorText(code));
-    return {kind, message, code};
-}
+using ff::fileFailure;
 
 struct SwrFreer {
     void operator()(SwrContext* s) const { swr_free(&s); }
@@ -72,7 +66,7 @@ VideoStatus AudioReader::Impl::convert(const AVFrame* in)
             rc = swr_init(raw);
         if (rc < 0) {
             swr_free(&raw);
-            return failure(VideoErrorKind::DecodeFailed, path, QStringLiteral("cannot resample the audio"), rc);
+            return fileFailure(VideoErrorKind::DecodeFailed, path, QStringLiteral("cannot resample the audio"), rc);
         }
         swr.reset(raw);
         swrInRate = in->sample_rate;
@@ -88,7 +82,7 @@ VideoStatus AudioReader::Impl::convert(const AVFrame* in)
     const int produced = swr_convert(swr.get(), &dst, capacity, const_cast<const uint8_t**>(in->extended_data), in->nb_samples);
     pending.resize(old + size_t(std::max(0, produced)) * outChannels);
     if (produced < 0)
-        return failure(VideoErrorKind::DecodeFailed, path, QStringLiteral("cannot resample the audio"), produced);
+        return fileFailure(VideoErrorKind::DecodeFailed, path, QStringLiteral("cannot resample the audio"), produced);
     return VideoOk{};
 }
 
@@ -155,7 +149,7 @@ VideoResult<int64_t> AudioReader::Impl::decodeMore()
             ++skipped; // a damaged frame: best effort, go on
             if (++failuresInARow > 1000) {
                 watchdog.disarm();
-                return failure(VideoErrorKind::DecodeFailed, path, QStringLiteral("the audio decoder keeps failing"), rc);
+                return fileFailure(VideoErrorKind::DecodeFailed, path, QStringLiteral("the audio decoder keeps failing"), rc);
             }
             continue;
         }
@@ -166,13 +160,13 @@ VideoResult<int64_t> AudioReader::Impl::decodeMore()
         }
         if (watchdog.fired || ++packets > 100000) {
             watchdog.disarm();
-            return failure(VideoErrorKind::Timeout, path, QStringLiteral("gave up reading audio (damaged or pathological file)"));
+            return fileFailure(VideoErrorKind::Timeout, path, QStringLiteral("gave up reading audio (damaged or pathological file)"));
         }
         rc = av_read_frame(fmt.get(), packet.get());
         if (rc < 0) {
             if (rc != AVERROR_EOF && !(fmt->pb && avio_feof(fmt->pb)) && watchdog.fired) {
                 watchdog.disarm();
-                return failure(VideoErrorKind::Timeout, path, QStringLiteral("reading audio timed out"), rc);
+                return fileFailure(VideoErrorKind::Timeout, path, QStringLiteral("reading audio timed out"), rc);
             }
             // End of file, or a read error in a damaged tail: drain what was decoded.
             avcodec_send_packet(codec.get(), nullptr);
@@ -205,12 +199,12 @@ VideoResult<std::unique_ptr<AudioReader>> AudioReader::open(const QString& path,
     if (options.streamIndex >= 0) {
         if (options.streamIndex >= int(d.fmt->nb_streams)
             || d.fmt->streams[options.streamIndex]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
-            return failure(VideoErrorKind::OpenFailed, path, QStringLiteral("stream %1 is not an audio stream").arg(options.streamIndex));
+            return fileFailure(VideoErrorKind::OpenFailed, path, QStringLiteral("stream %1 is not an audio stream").arg(options.streamIndex));
         d.stream = options.streamIndex;
     } else {
         d.stream = av_find_best_stream(d.fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
         if (d.stream < 0)
-            return failure(VideoErrorKind::OpenFailed, path, QStringLiteral("no audio stream"));
+            return fileFailure(VideoErrorKind::OpenFailed, path, QStringLiteral("no audio stream"));
     }
     const int video = av_find_best_stream(d.fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (video >= 0 && d.fmt->streams[video]->start_time != AV_NOPTS_VALUE)
@@ -221,20 +215,20 @@ VideoResult<std::unique_ptr<AudioReader>> AudioReader::open(const QString& path,
     AVStream* st = d.fmt->streams[d.stream];
     const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
     if (!codec)
-        return failure(VideoErrorKind::OpenFailed, path,
+        return fileFailure(VideoErrorKind::OpenFailed, path,
                        QStringLiteral("no decoder for the audio codec %1").arg(QString::fromUtf8(avcodec_get_name(st->codecpar->codec_id))));
     d.codec.reset(avcodec_alloc_context3(codec));
     int rc = avcodec_parameters_to_context(d.codec.get(), st->codecpar);
     if (rc < 0)
-        return failure(VideoErrorKind::OpenFailed, path, QStringLiteral("bad audio codec parameters"), rc);
+        return fileFailure(VideoErrorKind::OpenFailed, path, QStringLiteral("bad audio codec parameters"), rc);
     d.codec->pkt_timebase = st->time_base;
     rc = avcodec_open2(d.codec.get(), codec, nullptr);
     if (rc < 0)
-        return failure(VideoErrorKind::OpenFailed, path, QStringLiteral("cannot open the %1 decoder").arg(QString::fromUtf8(codec->name)), rc);
+        return fileFailure(VideoErrorKind::OpenFailed, path, QStringLiteral("cannot open the %1 decoder").arg(QString::fromUtf8(codec->name)), rc);
     d.outRate = options.sampleRate > 0 ? options.sampleRate : d.codec->sample_rate;
     d.outChannels = options.channels > 0 ? options.channels : d.codec->ch_layout.nb_channels;
     if (d.outRate <= 0 || d.outChannels <= 0)
-        return failure(VideoErrorKind::OpenFailed, path, QStringLiteral("the audio stream has no sample rate or channels"));
+        return fileFailure(VideoErrorKind::OpenFailed, path, QStringLiteral("the audio stream has no sample rate or channels"));
     av_channel_layout_default(&d.outLayout, d.outChannels);
     return reader;
 }
@@ -287,7 +281,7 @@ VideoStatus AudioReader::seek(double seconds)
     if (rc < 0)
         rc = avformat_seek_file(d->fmt.get(), d->stream, INT64_MIN, ts, ts, 0);
     if (rc < 0)
-        return failure(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot seek the audio to %1 s").arg(seconds), rc);
+        return fileFailure(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot seek the audio to %1 s").arg(seconds), rc);
     avcodec_flush_buffers(d->codec.get());
     d->swr.reset(); // drop the resampler's delay line
     d->pending.clear();

@@ -20,13 +20,7 @@ extern "C" {
 namespace mas {
 namespace {
 
-VideoError failure(VideoErrorKind kind, const QString& path, const QString& what, int code = 0)
-{
-    QString message = QStringLiteral("%1: %2").arg(path, what);
-    if (code < 0)
-        message += QStringLiteral(" (%1)").arg(ff::errorText(code));
-    return {kind, message, code};
-}
+using ff::fileFailure;
 
 bool cancelled(const std::atomic_bool* cancel) { return cancel && cancel->load(); }
 
@@ -44,12 +38,12 @@ VideoResult<Output> createOutput(const QString& target, const QString& tempPath)
     const QByteArray targetName = target.toUtf8();
     const AVOutputFormat* format = av_guess_format(nullptr, targetName.constData(), nullptr);
     if (!format)
-        return failure(VideoErrorKind::WriteFailed, target, QStringLiteral("no container format for this file extension"));
+        return fileFailure(VideoErrorKind::WriteFailed, target, QStringLiteral("no container format for this file extension"));
     AVFormatContext* raw = nullptr;
     const QByteArray tempName = tempPath.toUtf8();
     const int rc = avformat_alloc_output_context2(&raw, format, nullptr, tempName.constData());
     if (rc < 0 || !raw)
-        return failure(VideoErrorKind::WriteFailed, target, QStringLiteral("cannot create the output"), rc);
+        return fileFailure(VideoErrorKind::WriteFailed, target, QStringLiteral("cannot create the output"), rc);
     Output out;
     out.ctx.reset(raw);
     out.path = tempPath;
@@ -86,11 +80,11 @@ VideoResult<VideoOk> openForWriting(Output& out)
         const QByteArray name = out.path.toUtf8();
         rc = avio_open(&out.ctx->pb, name.constData(), AVIO_FLAG_WRITE);
         if (rc < 0)
-            return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot open the temporary file"), rc);
+            return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot open the temporary file"), rc);
     }
     rc = avformat_write_header(out.ctx.get(), nullptr);
     if (rc < 0)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot write the container header"), rc);
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot write the container header"), rc);
     return VideoOk{};
 }
 
@@ -99,7 +93,7 @@ VideoResult<VideoOk> finish(Output& out)
     const int rc = av_write_trailer(out.ctx.get());
     out.ctx.reset(); // closes the file
     if (rc < 0)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot finish the file"), rc);
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot finish the file"), rc);
     return VideoOk{};
 }
 
@@ -164,13 +158,13 @@ VideoResult<int> writeStreamCopy(const QString& source, const FrameIndex& index,
         return VideoError{VideoErrorKind::OpenFailed, error};
     const int video = index.streamIndex();
     if (video < 0 || video >= int(in->nb_streams))
-        return failure(VideoErrorKind::OpenFailed, source, QStringLiteral("the frame index does not match the file"));
+        return fileFailure(VideoErrorKind::OpenFailed, source, QStringLiteral("the frame index does not match the file"));
     const AVStream* inVideo = in->streams[video];
     const int audio = includeAudio ? av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, video, nullptr, 0) : -1;
 
     AVStream* st = avformat_new_stream(out.ctx.get(), nullptr);
     if (!st || avcodec_parameters_copy(st->codecpar, inVideo->codecpar) < 0)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot add the video stream"));
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot add the video stream"));
     st->codecpar->codec_tag = 0;
     st->time_base = inVideo->time_base;
     st->avg_frame_rate = inVideo->avg_frame_rate;
@@ -186,7 +180,7 @@ VideoResult<int> writeStreamCopy(const QString& source, const FrameIndex& index,
     if (range.start > 0) {
         const int rc = av_seek_frame(in.get(), video, range.startPts, AVSEEK_FLAG_BACKWARD);
         if (rc < 0)
-            return failure(VideoErrorKind::DecodeFailed, source, QStringLiteral("cannot seek to frame %1").arg(range.start), rc);
+            return fileFailure(VideoErrorKind::DecodeFailed, source, QStringLiteral("cannot seek to frame %1").arg(range.start), rc);
     }
     const int wanted = range.end - range.start;
     int written = 0;
@@ -196,7 +190,7 @@ VideoResult<int> writeStreamCopy(const QString& source, const FrameIndex& index,
     watchdog.arm(std::chrono::seconds(30));
     while (!(videoDone && audioDone)) {
         if (cancelled(cancel))
-            return failure(VideoErrorKind::Cancelled, out.target, QStringLiteral("extraction cancelled"));
+            return fileFailure(VideoErrorKind::Cancelled, out.target, QStringLiteral("extraction cancelled"));
         const int rc = av_read_frame(in.get(), packet.get());
         if (rc < 0)
             break; // end of file (or damage): the frame count check below decides
@@ -210,7 +204,7 @@ VideoResult<int> writeStreamCopy(const QString& source, const FrameIndex& index,
                     offset = packet->dts != AV_NOPTS_VALUE ? std::min(packet->dts, pts) : pts;
                 const int w = writeShifted(out, packet.get(), inVideo, out.videoOut, offset);
                 if (w < 0)
-                    return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot write a packet"), w);
+                    return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot write a packet"), w);
                 videoDone = ++written >= wanted;
             } else if (pts != AV_NOPTS_VALUE && pts >= range.endPts && (packet->flags & AV_PKT_FLAG_KEY)) {
                 videoDone = true;
@@ -222,7 +216,7 @@ VideoResult<int> writeStreamCopy(const QString& source, const FrameIndex& index,
                                                    inAudio->time_base);
                 const int w = writeShifted(out, packet.get(), inAudio, out.audioOut, shift);
                 if (w < 0)
-                    return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot write a packet"), w);
+                    return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot write a packet"), w);
             } else if (packet->pts != AV_NOPTS_VALUE && double(packet->pts) * av_q2d(inAudio->time_base) >= range.endSeconds) {
                 audioDone = true;
             }
@@ -291,7 +285,7 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
 
     const EncoderChoice choice = chooseEncoder(out.ctx->oformat, options.preferredEncoder);
     if (!choice.codec)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("no video encoder for this container in this FFmpeg build"));
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("no video encoder for this container in this FFmpeg build"));
     ff::CodecContextPtr enc(avcodec_alloc_context3(choice.codec));
     const AVCodecParameters* par = inVideo->codecpar;
     const bool isX264 = QByteArray(choice.codec->name) == "libx264";
@@ -321,11 +315,11 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
         enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     int rc = avcodec_open2(enc.get(), choice.codec, nullptr);
     if (rc < 0)
-        return failure(VideoErrorKind::WriteFailed, out.target,
+        return fileFailure(VideoErrorKind::WriteFailed, out.target,
                        QStringLiteral("cannot open the %1 encoder").arg(QString::fromUtf8(choice.codec->name)), rc);
     AVStream* st = avformat_new_stream(out.ctx.get(), nullptr);
     if (!st || avcodec_parameters_from_context(st->codecpar, enc.get()) < 0)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot add the video stream"));
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot add the video stream"));
     st->time_base = enc->time_base;
     st->avg_frame_rate = inVideo->avg_frame_rate;
     if (const uint8_t* matrix = av_stream_get_side_data(inVideo, AV_PKT_DATA_DISPLAYMATRIX, nullptr)) {
@@ -365,7 +359,7 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
     ff::SwsContextPtr sws(sws_getContext(par->width, par->height, AV_PIX_FMT_RGB24, par->width, par->height, encFormat,
                                          SWS_BICUBIC, nullptr, nullptr, nullptr));
     if (!sws)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot convert pictures for the encoder"));
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot convert pictures for the encoder"));
     const int space = ff::swsColorspace(par);
     const bool fullRange = yuvj || par->color_range == AVCOL_RANGE_JPEG;
     sws_setColorspaceDetails(sws.get(), sws_getCoefficients(space), 1, sws_getCoefficients(space), fullRange ? 1 : 0, 0,
@@ -390,7 +384,7 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
     int64_t lastPts = INT64_MIN;
     for (int i = range.start; i < range.end; ++i) {
         if (cancelled(cancel))
-            return failure(VideoErrorKind::Cancelled, out.target, QStringLiteral("extraction cancelled"));
+            return fileFailure(VideoErrorKind::Cancelled, out.target, QStringLiteral("extraction cancelled"));
         auto frame = decoder.frameAt(i);
         if (!frame)
             return frame.videoError();
@@ -400,7 +394,7 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
         yuv->width = par->width;
         yuv->height = par->height;
         if ((rc = av_frame_get_buffer(yuv.get(), 0)) < 0)
-            return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("out of memory"), rc);
+            return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("out of memory"), rc);
         const uint8_t* src[4] = {image.constBits(), nullptr, nullptr, nullptr};
         const int srcStride[4] = {int(image.bytesPerLine()), 0, 0, 0};
         sws_scale(sws.get(), src, srcStride, 0, image.height(), yuv->data, yuv->linesize);
@@ -409,10 +403,10 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
         lastPts = pts;
         yuv->pts = pts;
         if ((rc = avcodec_send_frame(enc.get(), yuv.get())) < 0 || (rc = drain()) < 0)
-            return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("encoding frame %1 failed").arg(i), rc);
+            return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("encoding frame %1 failed").arg(i), rc);
     }
     if ((rc = avcodec_send_frame(enc.get(), nullptr)) < 0 || (rc = drain()) < 0)
-        return failure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("flushing the encoder failed"), rc);
+        return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("flushing the encoder failed"), rc);
     if (auto done = finish(out); !done)
         return done.videoError();
     return QString::fromUtf8(choice.codec->name);
@@ -422,7 +416,7 @@ VideoResult<QString> writeReencoded(const QString& source, const FrameIndex& ind
 VideoResult<VideoOk> commit(const QString& tempPath, const QString& target)
 {
     if (std::rename(QFile::encodeName(tempPath).constData(), QFile::encodeName(target).constData()) != 0)
-        return failure(VideoErrorKind::WriteFailed, target, QStringLiteral("cannot rename the finished file into place"));
+        return fileFailure(VideoErrorKind::WriteFailed, target, QStringLiteral("cannot rename the finished file into place"));
     return VideoOk{};
 }
 
@@ -437,19 +431,19 @@ VideoResult<ClipExtractResult> extractClip(const QString& sourcePath, int startF
         return built.videoError();
     const FrameIndex& index = built.value();
     if (startFrame < 0 || endFrame > index.frameCount() || startFrame >= endFrame)
-        return failure(VideoErrorKind::OutOfRange, sourcePath,
+        return fileFailure(VideoErrorKind::OutOfRange, sourcePath,
                        QStringLiteral("frames [%1, %2) are not a range inside 0..%3").arg(startFrame).arg(endFrame).arg(index.frameCount()));
     const Range range = rangeOf(index, startFrame, endFrame);
     const int wanted = endFrame - startFrame;
 
     const QFileInfo targetInfo(outputPath);
     if (!QDir().mkpath(targetInfo.absolutePath()))
-        return failure(VideoErrorKind::WriteFailed, outputPath, QStringLiteral("cannot create the folder"));
+        return fileFailure(VideoErrorKind::WriteFailed, outputPath, QStringLiteral("cannot create the folder"));
     // The temporary file sits beside the target (same filesystem: the rename is atomic) and is
     // removed by QTemporaryFile whenever the cut fails.
     QTemporaryFile temp(targetInfo.absolutePath() + QStringLiteral("/.%1.XXXXXX.part").arg(targetInfo.fileName()));
     if (!temp.open())
-        return failure(VideoErrorKind::WriteFailed, outputPath, QStringLiteral("cannot create a temporary file (%1)").arg(temp.errorString()));
+        return fileFailure(VideoErrorKind::WriteFailed, outputPath, QStringLiteral("cannot create a temporary file (%1)").arg(temp.errorString()));
     temp.close();
 
     auto frameCountOf = [&](const QString& file) -> int {
@@ -487,7 +481,7 @@ VideoResult<ClipExtractResult> extractClip(const QString& sourcePath, int startF
         return encoded.videoError();
     const int written = frameCountOf(temp.fileName());
     if (written != wanted)
-        return failure(VideoErrorKind::WriteFailed, outputPath,
+        return fileFailure(VideoErrorKind::WriteFailed, outputPath,
                        QStringLiteral("the encoded clip holds %1 frames instead of %2").arg(written).arg(wanted));
     if (auto c = commit(temp.fileName(), outputPath); !c)
         return c.videoError();

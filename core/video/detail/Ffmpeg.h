@@ -11,6 +11,8 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include "video/VideoError.h"
+
 #include <QString>
 
 #include <chrono>
@@ -59,6 +61,15 @@ inline QString errorText(int errnum)
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};
     av_strerror(errnum, buf, sizeof buf);
     return QString::fromUtf8(buf);
+}
+
+// An error that names the file, the problem and, for a negative FFmpeg code, FFmpeg's own words.
+inline VideoError fileFailure(VideoErrorKind kind, const QString& path, const QString& what, int code = 0)
+{
+    QString message = QStringLiteral("%1: %2").arg(path, what);
+    if (code < 0)
+        message += QStringLiteral(" (%1)").arg(errorText(code));
+    return {kind, message, code};
 }
 
 // Watchdog for blocking I/O: FFmpeg polls the callback; a passed deadline aborts the read
