@@ -1,14 +1,16 @@
 #include "video/VideoDecoder.h"
 
 #include "video/detail/Ffmpeg.h"
+#include "video/detail/PictureCache.h"
 #include "video/detail/RgbConverter.h"
 
 #include <QThread>
 
 #include <algorithm>
-#include <list>
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
-#include <unordered_map>
+#include <thread>
 
 namespace mas {
 
@@ -37,60 +39,6 @@ VideoError fail(VideoErrorKind kind, const QString& path, const QString& what, i
     return {kind, message, code};
 }
 
-// LRU of decoded pictures (references to the decoder's own frames: no copy), bounded in bytes.
-class PictureCache {
-public:
-    void setLimit(size_t bytes) { m_limit = bytes; evict(); }
-    const AVFrame* find(int index)
-    {
-        auto it = m_map.find(index);
-        if (it == m_map.end())
-            return nullptr;
-        m_order.splice(m_order.begin(), m_order, it->second.position);
-        return it->second.frame.get();
-    }
-    void insert(int index, const AVFrame* frame)
-    {
-        if (m_map.count(index) || m_limit == 0)
-            return;
-        ff::FramePtr ref(av_frame_clone(frame));
-        if (!ref)
-            return;
-        const int bytes = av_image_get_buffer_size(static_cast<AVPixelFormat>(frame->format), frame->width, frame->height, 1);
-        m_order.push_front(index);
-        Entry e{std::move(ref), size_t(std::max(bytes, 1)), m_order.begin()};
-        m_bytes += e.bytes;
-        m_map.emplace(index, std::move(e));
-        evict();
-    }
-    void clear()
-    {
-        m_map.clear();
-        m_order.clear();
-        m_bytes = 0;
-    }
-
-private:
-    struct Entry {
-        ff::FramePtr frame;
-        size_t bytes;
-        std::list<int>::iterator position;
-    };
-    void evict()
-    {
-        while (m_bytes > m_limit && !m_order.empty()) {
-            auto it = m_map.find(m_order.back());
-            m_bytes -= it->second.bytes;
-            m_map.erase(it);
-            m_order.pop_back();
-        }
-    }
-    std::unordered_map<int, Entry> m_map;
-    std::list<int> m_order;
-    size_t m_bytes = 0;
-    size_t m_limit = 256u << 20;
-};
-
 } // namespace
 
 struct VideoDecoder::Impl {
@@ -98,29 +46,95 @@ struct VideoDecoder::Impl {
     DecoderOptions options;
     VideoProbeInfo info;
     FrameIndex index;
+    int rotation = 0;
+
+    // Decoder state, guarded by codecMutex (the caller's requests and the read-ahead take turns).
+    std::mutex codecMutex;
     ff::InterruptDeadline watchdog;
     ff::FormatContextPtr fmt;
     ff::CodecContextPtr codec;
     int streamIndex = -1;
-    int rotation = 0;
     ff::PacketPtr packet = ff::makePacket();
     ff::FramePtr frame = ff::makeFrame();
     ff::FramePtr current = ff::makeFrame(); // the last target picture (kept even with no cache)
-    ff::RgbConverter converter;
-    PictureCache cache;
-    DecoderStats stats;
-
     int lastOutput = -1;      // index of the last frame out of the decoder since the last seek
     bool needSeek = true;     // decoder state unknown (fresh, drained or failed): seek before decoding
     bool flushedToEnd = false;
-    int lastReturned = -1;    // for nextFrame()
     bool canSkipNonReference = false; // codec honours AVDISCARD_NONREF and frames carry timestamps
+    int failedAnchor = -2;    // the read-ahead failed for this playhead: do not retry it
+
+    // Decoded pictures, guarded by storeMutex (short critical sections: a hit never waits for a decode).
+    std::mutex storeMutex;
+    ff::PictureCache cache;
+    ff::AheadPictures ahead;
+
+    std::mutex convertMutex;
+    ff::RgbConverter converter;
+
+    struct Counters {
+        std::atomic<int64_t> seeks{0}, decodedFrames{0}, cacheHits{0}, corruptFrames{0}, readAheadDecoded{0},
+            readAheadHits{0};
+    } counters;
+
+    // Read-ahead: the playhead and window size are atomics read by the worker under codecMutex; the
+    // wake state (guarded by wakeMutex) tells the worker to look again and to give way to callers.
+    std::atomic<int> readAheadFrames{0};
+    std::atomic<int> anchor{-1};
+    std::mutex wakeMutex;
+    std::condition_variable wakeCv;
+    std::condition_variable idleCv; // with codecMutex: the read-ahead finished a frame or ran out of work
+    uint64_t wakeSequence = 0;
+    int callersWaiting = 0;
+    bool stopping = false;
+    std::thread worker;
+
+    int lastReturned = -1;    // for nextFrame() (the caller's thread only)
 
     VideoResult<VideoOk> seekToKeyframe(int keyframe);
     VideoResult<const AVFrame*> decodeUntil(int target, int seekFloor);
     VideoResult<const AVFrame*> picture(int target);
+    VideoResult<ff::FramePtr> acquire(int target);
+    ff::FramePtr findStored(int target);
+    void keep(int i, const AVFrame* picture);
     VideoFrame makeFrame(int index, const AVFrame* picture, QSize size);
     int indexOf(const AVFrame* f) const;
+
+    void moveReadAhead(int playhead);
+    void wakeReadAhead();
+    bool readAheadWanted() const; // codecMutex held
+    void readAheadLoop();
+    void startReadAhead();
+    void stopReadAhead();
+
+    class CallerTurn;
+};
+
+// The caller's turn at the decoder: the read-ahead finishes the frame it is on and waits.
+class VideoDecoder::Impl::CallerTurn {
+public:
+    explicit CallerTurn(VideoDecoder::Impl& d) : m_d(d)
+    {
+        {
+            std::lock_guard<std::mutex> wake(m_d.wakeMutex);
+            ++m_d.callersWaiting;
+        }
+        m_lock = std::unique_lock<std::mutex>(m_d.codecMutex);
+    }
+    ~CallerTurn()
+    {
+        m_lock.unlock();
+        {
+            std::lock_guard<std::mutex> wake(m_d.wakeMutex);
+            --m_d.callersWaiting;
+        }
+        m_d.wakeCv.notify_all();
+    }
+    CallerTurn(const CallerTurn&) = delete;
+    CallerTurn& operator=(const CallerTurn&) = delete;
+
+private:
+    VideoDecoder::Impl& m_d;
+    std::unique_lock<std::mutex> m_lock;
 };
 
 int VideoDecoder::Impl::indexOf(const AVFrame* f) const
@@ -152,7 +166,7 @@ VideoResult<VideoOk> VideoDecoder::Impl::seekToKeyframe(int keyframe)
             rc = av_seek_frame(fmt.get(), -1, 0, AVSEEK_FLAG_BYTE);
         keyframe = 0;
     }
-    ++stats.seeks;
+    ++counters.seeks;
     if (rc < 0)
         return fail(VideoErrorKind::DecodeFailed, path, QStringLiteral("cannot seek to frame %1").arg(keyframe), rc);
     lastOutput = keyframe - 1;
@@ -180,16 +194,16 @@ VideoResult<const AVFrame*> VideoDecoder::Impl::decodeUntil(int target, int seek
     for (;;) {
         int rc = avcodec_receive_frame(codec.get(), frame.get());
         if (rc == 0) {
-            ++stats.decodedFrames;
+            ++counters.decodedFrames;
             if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags)
-                ++stats.corruptFrames;
+                ++counters.corruptFrames;
             const int i = indexOf(frame.get());
             if (i < seekFloor || i <= lastOutput - 1) {
                 av_frame_unref(frame.get());
                 continue;
             }
             lastOutput = i;
-            cache.insert(i, frame.get());
+            keep(i, frame.get());
             if (i == target) {
                 watchdog.disarm();
                 av_frame_unref(current.get());
@@ -253,18 +267,53 @@ VideoResult<const AVFrame*> VideoDecoder::Impl::decodeUntil(int target, int seek
                                                                                                   : AVDISCARD_DEFAULT;
             rc = avcodec_send_packet(codec.get(), packet.get());
             if (rc < 0 && rc != AVERROR(EAGAIN))
-                ++stats.corruptFrames; // bad packet: skip it, best effort
+                ++counters.corruptFrames; // bad packet: skip it, best effort
         }
         av_packet_unref(packet.get());
     }
 }
 
+void VideoDecoder::Impl::keep(int i, const AVFrame* picture)
+{
+    std::lock_guard<std::mutex> store(storeMutex);
+    cache.insert(i, picture);
+    ahead.insert(i, picture);
+}
+
+ff::FramePtr VideoDecoder::Impl::findStored(int target)
+{
+    std::lock_guard<std::mutex> store(storeMutex);
+    const AVFrame* readAhead = ahead.find(target);
+    const AVFrame* hit = readAhead ? readAhead : cache.find(target);
+    if (!hit)
+        return {};
+    ++counters.cacheHits;
+    if (readAhead)
+        ++counters.readAheadHits;
+    return ff::newReference(hit);
+}
+
+// A reference to exactly picture `target`: from the stores when there, else decoded (the
+// conversion then runs outside every lock, alongside the read-ahead).
+VideoResult<ff::FramePtr> VideoDecoder::Impl::acquire(int target)
+{
+    if (ff::FramePtr hit = findStored(target))
+        return hit;
+    CallerTurn turn(*this);
+    if (ff::FramePtr hit = findStored(target)) // the read-ahead may have just decoded it
+        return hit;
+    auto pic = picture(target);
+    if (!pic)
+        return pic.videoError();
+    ff::FramePtr ref = ff::newReference(pic.value());
+    if (!ref)
+        return fail(VideoErrorKind::DecodeFailed, path, QStringLiteral("out of memory for frame %1").arg(target));
+    return ref;
+}
+
+// codecMutex held.
 VideoResult<const AVFrame*> VideoDecoder::Impl::picture(int target)
 {
-    if (const AVFrame* hit = cache.find(target)) {
-        ++stats.cacheHits;
-        return hit;
-    }
     const int keyframe = index.keyframeAtOrBefore(target);
     const bool forward = !needSeek && target > lastOutput && (keyframe <= lastOutput + 1 || !index.seekable());
     if (forward) {
@@ -297,12 +346,107 @@ VideoFrame VideoDecoder::Impl::makeFrame(int i, const AVFrame* pic, QSize size)
     out.pts = index.pts(i);
     out.seconds = index.secondsOf(i);
     out.keyframe = index.isKeyframe(i);
+    std::lock_guard<std::mutex> convert(convertMutex);
     out.image = converter.convert(pic, options.applyRotation ? rotation : 0, size);
     return out;
 }
 
+// --- read-ahead --------------------------------------------------------------------------------
+
+void VideoDecoder::Impl::wakeReadAhead()
+{
+    {
+        std::lock_guard<std::mutex> wake(wakeMutex);
+        ++wakeSequence;
+    }
+    wakeCv.notify_all();
+}
+
+// The window follows the playhead: pictures behind it or past the new window are dropped (a seek
+// cancels what was read ahead for the old position), and the worker is told to fill the rest.
+void VideoDecoder::Impl::moveReadAhead(int playhead)
+{
+    const int frames = readAheadFrames.load();
+    if (frames <= 0)
+        return;
+    anchor.store(playhead);
+    {
+        std::lock_guard<std::mutex> store(storeMutex);
+        ahead.setWindow(playhead, playhead + frames);
+    }
+    wakeReadAhead();
+}
+
+// Work is left when the decoder stands at the playhead or inside the window after it (the
+// read-ahead never seeks: that is the request's job) and the window is not yet full.
+bool VideoDecoder::Impl::readAheadWanted() const
+{
+    const int frames = readAheadFrames.load();
+    const int playhead = anchor.load();
+    if (frames <= 0 || playhead < 0 || playhead == failedAnchor || needSeek || flushedToEnd)
+        return false;
+    const int next = lastOutput + 1;
+    return next >= playhead && next <= playhead + frames && next < index.frameCount();
+}
+
+void VideoDecoder::Impl::readAheadLoop()
+{
+    uint64_t seen = 0;
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> wake(wakeMutex);
+            wakeCv.wait(wake, [&] { return stopping || (callersWaiting == 0 && wakeSequence != seen); });
+            if (stopping)
+                return;
+        }
+        for (;;) {
+            {
+                std::unique_lock<std::mutex> wake(wakeMutex);
+                wakeCv.wait(wake, [&] { return stopping || callersWaiting == 0; });
+                if (stopping)
+                    return;
+                seen = wakeSequence; // a later move of the playhead wakes the outer wait again
+            }
+            std::unique_lock<std::mutex> codecLock(codecMutex);
+            if (!readAheadWanted()) {
+                codecLock.unlock();
+                idleCv.notify_all();
+                break;
+            }
+            const int playhead = anchor.load();
+            auto decoded = decodeUntil(lastOutput + 1, 0);
+            if (decoded)
+                ++counters.readAheadDecoded;
+            else
+                failedAnchor = playhead; // damaged data: the request for that frame reports it
+            codecLock.unlock();
+            idleCv.notify_all();
+        }
+    }
+}
+
+void VideoDecoder::Impl::startReadAhead()
+{
+    if (!worker.joinable())
+        worker = std::thread([this] { readAheadLoop(); });
+}
+
+void VideoDecoder::Impl::stopReadAhead()
+{
+    {
+        std::lock_guard<std::mutex> wake(wakeMutex);
+        stopping = true;
+    }
+    wakeCv.notify_all();
+    if (worker.joinable())
+        worker.join();
+}
+
 VideoDecoder::VideoDecoder() : d(std::make_unique<Impl>()) {}
-VideoDecoder::~VideoDecoder() = default;
+VideoDecoder::~VideoDecoder()
+{
+    d->stopReadAhead(); // before the codec and the stores go
+}
 
 VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& path, const DecoderOptions& options,
                                                              std::optional<FrameIndex> index)
@@ -313,6 +457,7 @@ VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& pat
     d.path = path;
     d.options = options;
     d.cache.setLimit(size_t(std::max(0, options.cacheMegabytes)) << 20);
+    d.readAheadFrames.store(std::max(0, options.readAheadFrames));
 
     if (index && !index->isEmpty()) {
         d.index = std::move(*index);
@@ -363,6 +508,8 @@ VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& pat
     rc = avcodec_open2(d.codec.get(), codec, nullptr);
     if (rc < 0)
         return fail(VideoErrorKind::OpenFailed, path, QStringLiteral("cannot open the %1 decoder").arg(QString::fromUtf8(codec->name)), rc);
+    if (d.readAheadFrames.load() > 0)
+        d.startReadAhead();
     return decoder;
 }
 
@@ -383,10 +530,11 @@ VideoResult<VideoFrame> VideoDecoder::frameAt(int index, QSize size)
                     QStringLiteral("frame %1 is past the end (%2 frames)").arg(index).arg(frameCount()));
     if (index < 0)
         return fail(VideoErrorKind::OutOfRange, d->path, QStringLiteral("frame %1 does not exist").arg(index));
-    auto pic = d->picture(index);
+    auto pic = d->acquire(index);
     if (!pic)
         return pic.videoError();
-    VideoFrame out = d->makeFrame(index, pic.value(), size);
+    d->moveReadAhead(index); // the next frames decode while this one is converted
+    VideoFrame out = d->makeFrame(index, pic.value().get(), size);
     if (out.image.isNull())
         return fail(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot convert frame %1 to RGB").arg(index));
     d->lastReturned = index;
@@ -404,8 +552,62 @@ VideoResult<VideoFrame> VideoDecoder::frameAtTime(double seconds, QSize size)
 
 VideoResult<VideoFrame> VideoDecoder::nextFrame(QSize size) { return frameAt(d->lastReturned + 1, size); }
 
-void VideoDecoder::setCacheLimitMegabytes(int megabytes) { d->cache.setLimit(size_t(std::max(0, megabytes)) << 20); }
+VideoStatus VideoDecoder::preload(int index)
+{
+    if (index >= frameCount())
+        return fail(VideoErrorKind::EndOfStream, d->path,
+                    QStringLiteral("frame %1 is past the end (%2 frames)").arg(index).arg(frameCount()));
+    if (index < 0)
+        return fail(VideoErrorKind::OutOfRange, d->path, QStringLiteral("frame %1 does not exist").arg(index));
+    auto pic = d->acquire(index);
+    if (!pic)
+        return pic.videoError();
+    d->moveReadAhead(index);
+    d->lastReturned = index;
+    return VideoOk{};
+}
 
-DecoderStats VideoDecoder::stats() const { return d->stats; }
+void VideoDecoder::setCacheLimitMegabytes(int megabytes)
+{
+    std::lock_guard<std::mutex> store(d->storeMutex);
+    d->cache.setLimit(size_t(std::max(0, megabytes)) << 20);
+}
+
+void VideoDecoder::setReadAheadFrames(int frames)
+{
+    frames = std::max(0, frames);
+    d->readAheadFrames.store(frames);
+    if (frames == 0) {
+        Impl::CallerTurn turn(*d); // the frame being read ahead finishes first; nothing after it
+        std::lock_guard<std::mutex> store(d->storeMutex);
+        d->ahead.setWindow(0, -1);
+        return;
+    }
+    d->startReadAhead();
+    if (d->lastReturned >= 0)
+        d->moveReadAhead(d->lastReturned);
+}
+
+int VideoDecoder::readAheadFrames() const { return d->readAheadFrames.load(); }
+
+bool VideoDecoder::waitForReadAhead(int timeoutMs)
+{
+    std::unique_lock<std::mutex> codecLock(d->codecMutex);
+    return d->idleCv.wait_for(codecLock, std::chrono::milliseconds(timeoutMs), [this] { return !d->readAheadWanted(); });
+}
+
+DecoderStats VideoDecoder::stats() const
+{
+    DecoderStats s;
+    s.seeks = d->counters.seeks.load();
+    s.decodedFrames = d->counters.decodedFrames.load();
+    s.cacheHits = d->counters.cacheHits.load();
+    s.corruptFrames = d->counters.corruptFrames.load();
+    s.readAheadDecoded = d->counters.readAheadDecoded.load();
+    s.readAheadHits = d->counters.readAheadHits.load();
+    std::lock_guard<std::mutex> store(d->storeMutex);
+    s.readAheadHeld = d->ahead.size();
+    return s;
+}
 
 } // namespace mas

@@ -10,7 +10,16 @@
 // forward costs one decode. Recently decoded pictures are kept in an LRU cache bounded in MB, so
 // stepping back is a colour conversion, not a seek.
 //
-// Threads: one VideoDecoder belongs to one thread at a time (it is not locked). open() reads the
+// Read-ahead (DecoderOptions::readAheadFrames, off by default): after each request a background
+// thread of the decoder keeps decoding the next few frames after the playhead (never seeking), so a
+// forward step finds its picture decoded and costs only the colour conversion. A request that needs
+// the decoder takes it from the read-ahead between two frames (the read-ahead yields; a request that
+// is a hit does not wait at all); the window moves with every request, so a seek cancels pictures
+// read ahead for the old position. Memory: at most readAheadFrames + 1 decoded pictures besides
+// the LRU cache (references to the same buffers where both hold a picture).
+//
+// Threads: one VideoDecoder is used by one thread at a time (its calls are not meant to race each
+// other; the read-ahead thread is internal and locked against them). open() reads the
 // whole file once when no index is given or cached: do it on a worker thread in the GUI, or build
 // the FrameIndex there and pass it in. Frames are QImages (implicitly shared), safe to hand over
 // to other threads.
@@ -34,6 +43,7 @@ struct DecoderOptions {
     QString indexCacheDir;        // where FrameIndex files live (empty: build in memory only)
     int requestTimeoutMs = 15000; // watchdog per request (I/O deadline)
     bool applyRotation = true;    // turn pictures upright per the display matrix
+    int readAheadFrames = 0;      // frames kept decoded after the playhead in the background (0: off)
 };
 
 struct VideoFrame {
@@ -54,6 +64,9 @@ struct DecoderStats {
     int64_t decodedFrames = 0;   // frames out of the decoder
     int64_t cacheHits = 0;
     int64_t corruptFrames = 0;   // frames FFmpeg flagged as damaged (still returned, best effort)
+    int64_t readAheadDecoded = 0; // frames the read-ahead decoded (also counted in decodedFrames)
+    int64_t readAheadHits = 0;    // requests served by a picture the read-ahead decoded (also in cacheHits)
+    int readAheadHeld = 0;        // pictures held ahead of the playhead now (<= readAheadFrames + 1)
 };
 
 class VideoDecoder {
@@ -81,10 +94,20 @@ public:
     // The frame after the last one returned (frame 0 first); EndOfStream after the last frame.
     VideoResult<VideoFrame> nextFrame(QSize size = {});
 
+    // Decodes frame `index` into the decoder's pictures without converting it (same exactness and
+    // errors as frameAt): warms the picture a later frameAt(index) converts. Moves the playhead.
+    VideoStatus preload(int index);
+
     // Full-size RGB picture of frame `index` in display orientation, for the clip pipeline.
     VideoResult<QImage> rgbAt(int index) { auto f = frameAt(index); if (!f) return f.videoError(); return f->image; }
 
     void setCacheLimitMegabytes(int megabytes);
+    // Frames to keep decoded after the playhead (0 stops the read-ahead; see the top of this file).
+    void setReadAheadFrames(int frames);
+    int readAheadFrames() const;
+    // Blocks until the read-ahead has nothing left to do for the current playhead (or `timeoutMs`
+    // passed: false). For tests and benchmarks; the player never waits for it.
+    bool waitForReadAhead(int timeoutMs);
     DecoderStats stats() const;
 
 private:

@@ -70,18 +70,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("frames");
         QTest::addColumn<int>("rotation");
-        for (const Case& c : cases())
-            QTest::newRow(qPrintable(c.spec.fileName)) << c.spec.fileName << c.spec.frames << c.rotation;
+        QTest::addColumn<int>("readAhead");
+        for (const int readAhead : {0, 4})
+            for (const Case& c : cases())
+                QTest::newRow(qPrintable(c.spec.fileName + (readAhead ? QStringLiteral(" read-ahead") : QString())))
+                    << c.spec.fileName << c.spec.frames << c.rotation << readAhead;
     }
 
-    // Forward, backward, seeded random order and GOP boundaries: all land exactly.
+    // Forward, backward, seeded random order and GOP boundaries: all land exactly, also while the
+    // read-ahead decodes in the background between the requests.
     void exactFrames()
     {
         QFETCH(QString, file);
         QFETCH(int, frames);
         QFETCH(int, rotation);
+        QFETCH(int, readAhead);
         DecoderOptions options;
         options.cacheMegabytes = 1; // force real seeks, not cache hits
+        options.readAheadFrames = readAhead;
         auto opened = VideoDecoder::open(path(file), options);
         QVERIFY2(opened.ok(), qPrintable(opened.error()));
         VideoDecoder& dec = *opened.value();
@@ -135,6 +141,99 @@ private Q_SLOTS:
         checkFrame(dec, 119, 0, "step back");
         QCOMPARE(dec.stats().seeks, before.seeks);
         QVERIFY(dec.stats().cacheHits > before.cacheHits);
+    }
+
+    // After a request the read-ahead decodes exactly the next frames (no more), a forward step is
+    // then a hit on exactly the right picture, and the decoder holds at most readAheadFrames + 1
+    // pictures ahead even with the LRU cache off.
+    void readAheadKeepsTheNextFramesDecoded()
+    {
+        DecoderOptions options;
+        options.cacheMegabytes = 0;
+        options.readAheadFrames = 4;
+        auto opened = VideoDecoder::open(path("h264_gop250_audio.mp4"), options);
+        QVERIFY2(opened.ok(), qPrintable(opened.error()));
+        VideoDecoder& dec = *opened.value();
+        QCOMPARE(dec.readAheadFrames(), 4);
+        checkFrame(dec, 120, 0, "seek");
+        QVERIFY(dec.waitForReadAhead(10000));
+        const DecoderStats afterSeek = dec.stats();
+        QCOMPARE(afterSeek.readAheadDecoded, 4);
+        QCOMPARE(afterSeek.readAheadHeld, 4);
+        for (int i = 121; i <= 140; ++i) {
+            const DecoderStats before = dec.stats();
+            checkFrame(dec, i, 0, QStringLiteral("step %1").arg(i));
+            QVERIFY2(dec.stats().readAheadHits == before.readAheadHits + 1, qPrintable(QString::number(i)));
+            QVERIFY(dec.waitForReadAhead(10000));
+            QVERIFY(dec.stats().readAheadHeld <= 5);
+        }
+        const DecoderStats afterSteps = dec.stats();
+        QCOMPARE(afterSteps.seeks, afterSeek.seeks);
+        QCOMPARE(afterSteps.readAheadDecoded, 4 + 20); // one new frame per step: frames 125..144
+        QCOMPARE(afterSteps.decodedFrames, afterSeek.decodedFrames + 20);
+        QCOMPARE(afterSteps.readAheadHits, 20);
+    }
+
+    // A seek moves the window: pictures read ahead for the old position are dropped, the read-ahead
+    // restarts after the new one, and nothing more is decoded for the old position.
+    void readAheadCancelledBySeek()
+    {
+        DecoderOptions options;
+        options.cacheMegabytes = 0;
+        options.readAheadFrames = 4;
+        auto opened = VideoDecoder::open(path("h264_gop250_audio.mp4"), options);
+        QVERIFY2(opened.ok(), qPrintable(opened.error()));
+        VideoDecoder& dec = *opened.value();
+        checkFrame(dec, 200, 0, "first position");
+        QVERIFY(dec.waitForReadAhead(10000));
+        QCOMPARE(dec.stats().readAheadHeld, 4);
+        checkFrame(dec, 10, 0, "seek back");
+        QVERIFY(dec.waitForReadAhead(10000));
+        const DecoderStats afterSeek = dec.stats();
+        QCOMPARE(afterSeek.readAheadHeld, 4);
+        QCOMPARE(afterSeek.readAheadDecoded, 8);
+        for (int i = 11; i <= 14; ++i)
+            checkFrame(dec, i, 0, QStringLiteral("after seek %1").arg(i));
+        QCOMPARE(dec.stats().readAheadHits, afterSeek.readAheadHits + 4);
+        // Frame 201 was read ahead before the seek; it is gone (the cache is off): decoded again.
+        const DecoderStats before = dec.stats();
+        checkFrame(dec, 201, 0, "old window");
+        QCOMPARE(dec.stats().readAheadHits, before.readAheadHits);
+        QVERIFY(dec.stats().decodedFrames > before.decodedFrames);
+
+        // Off again (while it may be decoding): nothing held, nothing decoded after a request.
+        dec.setReadAheadFrames(0);
+        QCOMPARE(dec.stats().readAheadHeld, 0);
+        const DecoderStats off = dec.stats();
+        checkFrame(dec, 230, 0, "read-ahead off");
+        QVERIFY(dec.waitForReadAhead(10000));
+        const DecoderStats at230 = dec.stats();
+        checkFrame(dec, 231, 0, "step with read-ahead off");
+        QVERIFY(dec.waitForReadAhead(10000));
+        QCOMPARE(dec.stats().readAheadDecoded, off.readAheadDecoded);
+        QCOMPARE(dec.stats().decodedFrames, at230.decodedFrames + 1);
+    }
+
+    // Requests back to back while the read-ahead works, a request at the last frame, and closing
+    // the decoder in the middle of its read-ahead: exact frames, no hang, no crash.
+    void readAheadUnderBusyRequests()
+    {
+        DecoderOptions options;
+        options.readAheadFrames = 8;
+        options.cacheMegabytes = 2;
+        for (int round = 0; round < 5; ++round) {
+            auto opened = VideoDecoder::open(path("h264_gop12.mkv"), options);
+            QVERIFY2(opened.ok(), qPrintable(opened.error()));
+            VideoDecoder& dec = *opened.value();
+            std::mt19937 rng(99u + uint32_t(round));
+            for (int k = 0; k < 40; ++k) {
+                const int i = (k % 3 == 0) ? int(rng() % 80u) : std::min(79, int(rng() % 80u) / 2 + k);
+                checkFrame(dec, i, 0, QStringLiteral("busy %1").arg(i));
+            }
+            checkFrame(dec, 79, 0, "last");
+            QVERIFY(dec.nextFrame().isEndOfStream());
+            checkFrame(dec, 5, 0, "close while reading ahead");
+        }
     }
 
     void variableFrameRateTimes()
