@@ -1,5 +1,6 @@
 #include "ManetModel.h"
 
+#include "detail/LargeAllocations.h"
 #include "detail/ModelImpl.h"
 
 #include <map>
@@ -17,7 +18,10 @@ namespace {
 void ensureThreads()
 {
     static std::once_flag once;
-    std::call_once(once, [] { ManetModel::setThreads(0); });
+    std::call_once(once, [] {
+        ManetModel::setThreads(0);
+        detail::keepLargeAllocationsInHeap();
+    });
 }
 
 template <typename T, typename F>
@@ -146,11 +150,14 @@ Result<torch::Tensor> ManetModel::Impl::input(const FrameBatch& f) const
 void ManetModel::Impl::prepareInference()
 {
     net->eval();
-    if (foldBatchNorm && !foldedValid) {
+    const bool fused = fusedInference && device.is_cpu();
+    net->fused = fused;
+    if ((foldBatchNorm || fused) && !foldedValid) {
         net->setFolded(true);
         foldedValid = true;
-    } else if (!foldBatchNorm) {
+    } else if (!foldBatchNorm && !fused) {
         net->setFolded(false);
+        foldedValid = false;
     }
 }
 
@@ -398,6 +405,17 @@ void ManetModel::setFoldBatchNorm(bool on)
 {
     m_impl->foldBatchNorm = on;
     m_impl->invalidateFolding();
+}
+
+void ManetModel::setFusedInference(bool on)
+{
+    m_impl->fusedInference = on;
+    m_impl->invalidateFolding();
+}
+
+bool ManetModel::fusedInference() const
+{
+    return m_impl->fusedInference;
 }
 
 void ManetModel::setDeterministic(bool on, uint64_t seed)

@@ -109,8 +109,14 @@ public:
     // The head alone on cached features (same result as forward on the frames they came from).
     Result<ForwardOutput> forwardHead(const PooledFeatures& features);
 
-    // CPU speed-ups for inference, kept only when outputs agree (measured by the benchmark):
-    // channels-last memory format and BN folded into the preceding conv. Default off (exact).
+    // CPU inference, on by default: BN folded into the convolutions, channels-last activations, oneDNN
+    // convolutions with weights packed once and ReLU fused, SE + temporal shift and add + ReLU + pooling each
+    // in one pass. Outputs agree with the unfused network to ~1e-6 relative (tests/model/tst_manetparity);
+    // off gives the plain module-by-module forward (what the benchmark calls "plain").
+    void setFusedInference(bool on);
+    bool fusedInference() const;
+    // The single speed-ups, for the benchmark's comparison (with fused inference off):
+    // channels-last memory format and BN folded into the preceding conv. Default off.
     void setChannelsLast(bool on);
     void setFoldBatchNorm(bool on);
     // Deterministic algorithms + fixed seeds (tests).

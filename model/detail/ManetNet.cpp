@@ -1,5 +1,7 @@
 #include "detail/ManetNet.h"
 
+#include "detail/InferenceKernels.h"
+
 namespace mas::model::detail {
 
 namespace nn = torch::nn;
@@ -53,6 +55,7 @@ void ConvModuleImpl::setFolded(bool on)
 {
     folded = on;
     foldedWeight = foldedBias = torch::Tensor();
+    packed.reset();
     if (!on)
         return;
     torch::NoGradGuard noGrad;
@@ -73,6 +76,22 @@ torch::Tensor ConvModuleImpl::forward(torch::Tensor x)
     } else {
         x = bn->forward(shifted ? shifted->forward(x) : conv->forward(x));
     }
+    return relu ? torch::relu_(x) : x;
+}
+
+torch::Tensor ConvModuleImpl::forwardFused(torch::Tensor x, const torch::Tensor& inputMeans)
+{
+    if (shifted) {
+        const auto y = shifted->fcce->forward(inputMeans.defined() ? inputMeans : x.mean({2, 3}));
+        x = scaleAndShift(x, y, shifted->segments, 8);
+    }
+    if (!packingUnavailable && (!packed || packed->inputSize() != x.sizes())) {
+        packed = PackedConv::pack(foldedWeight, foldedBias, stride, padding, relu, x.sizes());
+        packingUnavailable = !packed;
+    }
+    if (packed)
+        return packed->run(x);
+    x = torch::conv2d(x, foldedWeight, foldedBias, stride, padding);
     return relu ? torch::relu_(x) : x;
 }
 
@@ -98,6 +117,16 @@ torch::Tensor BlockImpl::forward(torch::Tensor x)
         out = conv3->forward(out);
     out += dsConv ? dsConv->forward(x) : x;
     return torch::relu_(out);
+}
+
+std::pair<torch::Tensor, torch::Tensor> BlockImpl::forwardFused(const torch::Tensor& x, const torch::Tensor& inputMeans)
+{
+    auto out = conv2->forwardFused(conv1->forwardFused(x, inputMeans), {});
+    if (conv3)
+        out = conv3->forwardFused(out, {});
+    const auto identity = dsConv ? dsConv->forwardFused(x, {}) : x;
+    auto means = addReluWithChannelMeans(out, identity);
+    return {out, means};
 }
 
 BackboneImpl::BackboneImpl(int depth, int64_t segments)
@@ -127,6 +156,16 @@ torch::Tensor BackboneImpl::forward(torch::Tensor x)
     for (auto& layer : layers)
         x = layer->forward(x);
     return x;
+}
+
+torch::Tensor BackboneImpl::pooledFused(torch::Tensor x)
+{
+    x = torch::max_pool2d(conv1->forwardFused(x, {}), 3, 2, 1);
+    torch::Tensor means;
+    for (auto& layer : layers)
+        for (size_t i = 0; i < layer->size(); ++i)
+            std::tie(x, means) = layer->ptr(i)->as<BlockImpl>()->forwardFused(x, means);
+    return means;
 }
 
 HeadImpl::HeadImpl(int64_t featureDim, int64_t numClasses, int64_t embeddingDim, double p)
@@ -174,6 +213,8 @@ void ManetNetImpl::initWeights()
 
 torch::Tensor ManetNetImpl::features(torch::Tensor x)
 {
+    if (fused && !is_training() && !torch::GradMode::is_enabled() && backbone->conv1->folded && fusableActivation(x))
+        return backbone->pooledFused(x.contiguous(torch::MemoryFormat::ChannelsLast));
     return backbone->forward(x).mean({2, 3});
 }
 

@@ -2,8 +2,11 @@
 // Internal (includes torch): the MANet network as torch::nn modules whose parameter names are the official
 // mmaction2 ones (backbone.layer1.0.conv1.conv.net.weight, cls_head.fc_cls.weight, ...).
 #include "ManetModel.h"
+#include "detail/PackedConv.h"
 
 #include <torch/torch.h>
+
+#include <optional>
 
 namespace mas::model::detail {
 
@@ -27,12 +30,17 @@ struct ConvModuleImpl : torch::nn::Module {
     torch::Tensor forward(torch::Tensor x);
     // Inference speed-up: BN folded into a conv weight + bias (eval mode only); recomputed on demand.
     void setFolded(bool on);
+    // Inference with BN folded, fused kernels and prepacked weights (the model's fast path). inputMeans: the
+    // per-frame channel means of x when the caller already has them (the SE needs them), else undefined.
+    torch::Tensor forwardFused(torch::Tensor x, const torch::Tensor& inputMeans);
     torch::nn::Conv2d conv{nullptr};      // plain conv (no shift)
     ShiftWrapper shifted{nullptr};        // registered as "conv" when shifting
     torch::nn::BatchNorm2d bn{nullptr};
     bool relu;
     bool folded = false;
     torch::Tensor foldedWeight, foldedBias;
+    std::optional<PackedConv> packed;     // for the input size it was packed for
+    bool packingUnavailable = false;
     int64_t stride, padding;
 };
 TORCH_MODULE(ConvModule);
@@ -40,6 +48,8 @@ TORCH_MODULE(ConvModule);
 struct BlockImpl : torch::nn::Module {
     BlockImpl(bool bottleneck, int64_t in, int64_t planes, int64_t stride, bool downsample, int64_t segments);
     torch::Tensor forward(torch::Tensor x);
+    // Fused inference: {output, its per-frame channel means}; inputMeans as in ConvModuleImpl::forwardFused.
+    std::pair<torch::Tensor, torch::Tensor> forwardFused(const torch::Tensor& x, const torch::Tensor& inputMeans);
     ConvModule conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
     ConvModule dsConv{nullptr}; // downsample.conv + downsample.bn as one ConvModule named "downsample"
 };
@@ -48,6 +58,8 @@ TORCH_MODULE(Block);
 struct BackboneImpl : torch::nn::Module {
     BackboneImpl(int depth, int64_t segments);
     torch::Tensor forward(torch::Tensor x);
+    // Fused inference: the per-frame globally pooled features [N*T, F] (what features() returns).
+    torch::Tensor pooledFused(torch::Tensor x);
     ConvModule conv1{nullptr};
     torch::nn::Sequential layers[4];
     int64_t featureDim;
@@ -70,6 +82,8 @@ struct ManetNetImpl : torch::nn::Module {
     std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor x);
     void setFolded(bool on);
     void initWeights();
+    // features()/forward() take the fused inference path when set, folded and given CPU float32 input.
+    bool fused = false;
     ManetConfig config;
     Backbone backbone{nullptr};
     Head clsHead{nullptr};

@@ -12,6 +12,7 @@ struct ManetModel::Impl {
     torch::Device device{torch::kCPU};
     bool channelsLast = false;
     bool foldBatchNorm = false;
+    bool fusedInference = true;        // CPU: BN folded, fused kernels, prepacked convolutions (ManetModel.h)
     bool foldedValid = false;          // folded weights match the current parameters
     std::string metadataJson = "{}";
 

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void depth18MatchesReference() { checkParity(18, 64, 2); }
     void depth50MatchesReference() { checkParity(50, 64, 1); }
     void temporalShiftMovesChannelsAcrossFrames();
+    void fusedInferenceFollowsBatchSizesAndTraining();
 };
 
 void TestManetParity::initTestCase()
@@ -78,6 +79,14 @@ void TestManetParity::checkParity(int depth, int size, int clips)
     qInfo("depth %d: logits relative difference %.3g, embeddings %.3g", depth, logitDiff, embDiff);
     QVERIFY2(logitDiff < 1e-4, qPrintable(QString("logits differ by %1").arg(logitDiff)));
     QVERIFY2(embDiff < 1e-4, qPrintable(QString("embeddings differ by %1").arg(embDiff)));
+    // The default forward is the fused CPU path; the plain module-by-module one must agree with the reference too.
+    QVERIFY(model->fusedInference());
+    model->setFusedInference(false);
+    Result<ForwardOutput> plain = model->forward(frames);
+    model->setFusedInference(true);
+    QVERIFY2(plain.ok(), plain.error().c_str());
+    const double plainDiff = mas::test::relativeDifference(plain->logits, mas::test::readFloats(dir.filePath("logits.bin")));
+    QVERIFY2(plainDiff < 1e-4, qPrintable(QString("plain-path logits differ by %1").arg(plainDiff)));
 
     // One training step: CE + 50 x MSE to the label embeddings, BN in training mode, raw gradients.
     Result<LabelEmbeddings> embeddings = LabelEmbeddings::loadNpy(dir.filePath("label_embeddings.npy").toStdString());
@@ -128,6 +137,54 @@ void TestManetParity::temporalShiftMovesChannelsAcrossFrames()
     QVERIFY(a.ok() && b.ok());
     // Without the shift the segment average would make the order irrelevant.
     QVERIFY(mas::test::relativeDifference(a->logits, b->logits) > 1e-6);
+}
+
+void TestManetParity::fusedInferenceFollowsBatchSizesAndTraining()
+{
+    // The fused path packs weights per input shape and folds BN once: a new batch size or resolution must
+    // repack, and a training step must invalidate what was folded.
+    ManetConfig config;
+    config.depth = 18;
+    Result<ManetModel> model = ManetModel::create(config);
+    QVERIFY(model.ok());
+    auto clips = [](int count, int size) {
+        std::vector<float> v(size_t(count) * 8 * 3 * size * size);
+        for (size_t i = 0; i < v.size(); ++i)
+            v[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
+        return v;
+    };
+    auto compare = [&](const std::vector<float>& input, int count, int size) {
+        const FrameBatch frames{input.data(), int64_t(count) * 8, 3, size, size};
+        model->setFusedInference(true);
+        Result<ForwardOutput> fused = model->forward(frames);
+        model->setFusedInference(false);
+        Result<ForwardOutput> plain = model->forward(frames);
+        model->setFusedInference(true);
+        QVERIFY(fused.ok() && plain.ok());
+        QCOMPARE(fused->batch, int64_t(count));
+        const double diff = mas::test::relativeDifference(fused->logits, plain->logits);
+        QVERIFY2(diff < 1e-5, qPrintable(QString("%1 clips at %2 px: fused differs by %3").arg(count).arg(size).arg(diff)));
+    };
+    const auto two = clips(2, 48), one = clips(1, 48), larger = clips(1, 64);
+    compare(two, 2, 48);
+    compare(one, 1, 48);
+    compare(larger, 1, 64);
+    compare(two, 2, 48);
+    if (QTest::currentTestFailed())
+        return;
+
+    // After a training step the fused path must use the new weights.
+    const FrameBatch frames{two.data(), 16, 3, 48, 48};
+    Result<ForwardOutput> before = model->forward(frames);
+    TrainerOptions options;
+    options.baseLr = 0.5;
+    options.bnEvalBelowBatch = 0;
+    Trainer trainer(*&model.value(), options, LabelEmbeddings::deriveFromTaxonomy(std::vector<int>(52, 0)));
+    QVERIFY(trainer.step(frames, {3, 7}).ok());
+    Result<ForwardOutput> after = model->forward(frames);
+    QVERIFY(before.ok() && after.ok());
+    QVERIFY(mas::test::relativeDifference(before->logits, after->logits) > 1e-4);
+    compare(two, 2, 48);
 }
 
 QTEST_GUILESS_MAIN(TestManetParity)
