@@ -533,8 +533,10 @@ VideoResult<VideoFrame> VideoDecoder::frameAt(int index, QSize size)
     auto pic = d->acquire(index);
     if (!pic)
         return pic.videoError();
-    d->moveReadAhead(index); // the next frames decode while this one is converted
     VideoFrame out = d->makeFrame(index, pic.value().get(), size);
+    // Read ahead only after the conversion: decoding the next frames meanwhile would take CPU from
+    // this request (2 cores) for frames nobody waits for yet.
+    d->moveReadAhead(index);
     if (out.image.isNull())
         return fail(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot convert frame %1 to RGB").arg(index));
     d->lastReturned = index;

@@ -10,8 +10,8 @@
 // forward costs one decode. Recently decoded pictures are kept in an LRU cache bounded in MB, so
 // stepping back is a colour conversion, not a seek.
 //
-// Read-ahead (DecoderOptions::readAheadFrames, off by default): after each request a background
-// thread of the decoder keeps decoding the next few frames after the playhead (never seeking), so a
+// Read-ahead (DecoderOptions::readAheadFrames, off by default): after each request (once its
+// picture is converted) a background thread of the decoder keeps decoding the next few frames after the playhead (never seeking), so a
 // forward step finds its picture decoded and costs only the colour conversion. A request that needs
 // the decoder takes it from the read-ahead between two frames (the read-ahead yields; a request that
 // is a hit does not wait at all); the window moves with every request, so a seek cancels pictures

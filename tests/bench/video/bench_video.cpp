@@ -37,8 +37,8 @@ long peakRssMb()
 }
 
 // The ffmpeg program decoding the first video stream to null; `rgb`: also converting every frame
-// to RGB24 at full size (the same work as our sequential loop).
-double ffmpegSeconds(const QString& file, int threads, bool rgb = false)
+// to RGB24 at full size (the same work as our sequential loop); the first `frames` frames.
+double ffmpegSeconds(const QString& file, int threads, int frames, bool rgb = false)
 {
     QElapsedTimer t;
     t.start();
@@ -47,7 +47,7 @@ double ffmpegSeconds(const QString& file, int threads, bool rgb = false)
                      "-map", "0:v:0"};
     if (rgb)
         args << "-vf" << "format=rgb24";
-    args << "-f" << "null" << "-";
+    args << "-frames:v" << QString::number(frames) << "-f" << "null" << "-";
     p.start("ffmpeg", args);
     p.waitForFinished(-1);
     return t.nsecsElapsed() / 1e9;
@@ -120,7 +120,12 @@ void bench(const QString& file, int threads)
     //    index mapping, picture store), against ffmpeg -f null;
     //  - decode + RGB at full size (nextFrame()), read-ahead off and on (as the player opens it),
     //    against ffmpeg -f null and against ffmpeg converting to rgb24 too.
-    const int rounds = n <= 3000 ? 3 : 1;
+    // Over the first MAS_BENCH_SEQ_FRAMES frames (default 3000, 100 s at 30 fps), so that a 10-minute
+    // video keeps the whole benchmark within a few minutes.
+    const int seqFrames = std::min(n, qEnvironmentVariableIntValue("MAS_BENCH_SEQ_FRAMES") > 0
+                                          ? qEnvironmentVariableIntValue("MAS_BENCH_SEQ_FRAMES")
+                                          : 3000);
+    const int rounds = 3;
     double ff = 1e9, ffRgb = 1e9, oursDecode = 1e9, oursRgb = 1e9, oursRgbAhead = 1e9;
     int got = 0;
     auto sequential = [&](bool convert, int readAhead) {
@@ -134,37 +139,38 @@ void bench(const QString& file, int threads)
         timer.start();
         got = 0;
         if (convert) {
-            while (dec.value()->nextFrame().ok())
+            while (got < seqFrames && dec.value()->nextFrame().ok())
                 ++got;
         } else {
-            while (dec.value()->preload(got).ok())
+            while (got < seqFrames && dec.value()->preload(got).ok())
                 ++got;
         }
         const double sec = timer.nsecsElapsed() / 1e9;
-        if (got != n)
-            std::printf("sequential stopped at frame %d of %d\n", got, n);
+        if (got != seqFrames)
+            std::printf("sequential stopped at frame %d of %d\n", got, seqFrames);
         return sec;
     };
     for (int r = 0; r < rounds; ++r) {
-        ff = std::min(ff, ffmpegSeconds(file, threads));
+        ff = std::min(ff, ffmpegSeconds(file, threads, seqFrames));
         oursDecode = std::min(oursDecode, sequential(false, 0));
-        ffRgb = std::min(ffRgb, ffmpegSeconds(file, threads, true));
+        ffRgb = std::min(ffRgb, ffmpegSeconds(file, threads, seqFrames, true));
         oursRgb = std::min(oursRgb, sequential(true, 0));
         oursRgbAhead = std::min(oursRgbAhead, sequential(true, kPlayerReadAhead));
     }
-    std::printf("sequential (best of %d): ffmpeg -f null %.1f fps, ffmpeg -vf format=rgb24 -f null %.1f fps\n", rounds,
-                n / ff, n / ffRgb);
-    std::printf("  decode only:  ours %.1f fps -> ratio %.2f to ffmpeg -f null\n", n / oursDecode, ff / oursDecode);
+    const int m = seqFrames;
+    std::printf("sequential, %d frames (best of %d): ffmpeg -f null %.1f fps, ffmpeg -vf format=rgb24 -f null %.1f fps\n",
+                m, rounds, m / ff, m / ffRgb);
+    std::printf("  decode only:  ours %.1f fps -> ratio %.2f to ffmpeg -f null\n", m / oursDecode, ff / oursDecode);
     std::printf("  decode + RGB: ours %.1f fps (read-ahead off), %.1f fps (read-ahead %d) -> ratio %.2f / %.2f to "
                 "ffmpeg -f null, %.2f / %.2f to ffmpeg rgb24\n",
-                n / oursRgb, n / oursRgbAhead, kPlayerReadAhead, ff / oursRgb, ff / oursRgbAhead, ffRgb / oursRgb,
+                m / oursRgb, m / oursRgbAhead, kPlayerReadAhead, ff / oursRgb, ff / oursRgbAhead, ffRgb / oursRgb,
                 ffRgb / oursRgbAhead);
 
     // Random frame-exact seeks vs the keyframe bound: seeking to the keyframe and decoding it
     // (measured), plus decoding every frame from there to the target at the ffmpeg program's
     // per-frame speed (what any frame-exact decoder must do without skipping frames).
     std::mt19937 rng(1234);
-    const double ffPerFrameMs = ff * 1000.0 / n;
+    const double ffPerFrameMs = ff * 1000.0 / seqFrames;
     std::vector<double> seek, bound, keyOnly;
     auto dec = VideoDecoder::open(file, options, index.value());
     dec.value()->setCacheLimitMegabytes(0);
@@ -190,6 +196,32 @@ void bench(const QString& file, int threads)
                 "(keyframe alone p50 %.2f ms)\n",
                 percentile(seek, .5), percentile(seek, .95), percentile(bound, .5), percentile(bound, .95),
                 percentile(seek, .95) / std::max(1e-9, percentile(bound, .95)), percentile(keyOnly, .5));
+
+    // The first 100 of those seeks with the decoder opened as the player opens it: the request comes
+    // right after the previous one, while the read-ahead is busy (it waits for the frame in flight).
+    {
+        DecoderOptions o = options;
+        o.cacheMegabytes = 0;
+        o.readAheadFrames = kPlayerReadAhead;
+        auto ahead = VideoDecoder::open(file, o, index.value());
+        std::mt19937 same(1234);
+        std::vector<double> seekAhead;
+        for (int k = 0; k < 100; ++k) {
+            const int target = int(same() % uint32_t(n));
+            const int key = index->keyframeAtOrBefore(target);
+            ahead.value()->frameAt(key > 1 ? 0 : n - 1);
+            t.restart();
+            auto f = ahead.value()->frameAt(target);
+            seekAhead.push_back(t.nsecsElapsed() / 1e6);
+            if (!f)
+                std::printf("seek %d failed: %s\n", target, qPrintable(f.error()));
+        }
+        const std::vector<double> firstBounds(bound.begin(), bound.begin() + 100);
+        std::printf("random seek with read-ahead %d (100): p50 %.2f ms, p95 %.2f ms -> p95 ratio %.2f to the same targets' "
+                    "keyframe bound\n",
+                    kPlayerReadAhead, percentile(seekAhead, .5), percentile(seekAhead, .95),
+                    percentile(seekAhead, .95) / std::max(1e-9, percentile(firstBounds, .95)));
+    }
 
     // Single steps around the middle, decoder opened as the player opens it (read-ahead on) and with
     // the read-ahead off; steps back to back and at a 30 Hz key repeat (a user holding the arrow key).
