@@ -17,6 +17,7 @@ void FrameDecodeWorker::openVideo(quint64 generation, const QString& path, const
     options.indexCacheDir = indexCacheDir;
     options.threads = 2;          // the GUI's decoder shares the machine with everything else
     options.cacheMegabytes = 192; // stepping back is a colour conversion, not a seek
+    options.readAheadFrames = 8;  // and so is stepping forward: the next frames decode in the background
     auto decoder = VideoDecoder::open(path, options);
     if (!decoder) {
         Q_EMIT openFailed(generation, decoder.error());
