@@ -407,6 +407,36 @@ void ManetModel::setFoldBatchNorm(bool on)
     m_impl->invalidateFolding();
 }
 
+ManetModel::WeightsSnapshot ManetModel::snapshotWeights() const
+{
+    torch::NoGradGuard noGrad;
+    auto copy = std::make_shared<NamedTensors>();
+    for (const auto& [name, tensor] : m_impl->stateDict())
+        copy->emplace_back(name, tensor.detach().clone());
+    return {std::shared_ptr<const void>(copy, copy.get())};
+}
+
+Status ManetModel::restoreWeights(const WeightsSnapshot& snapshot)
+{
+    if (snapshot.empty())
+        return Status::failure("no weights snapshot to restore");
+    const auto& saved = *static_cast<const NamedTensors*>(snapshot.data.get());
+    return guarded<bool>("restoring MANet weights", [&]() -> Result<bool> {
+        torch::NoGradGuard noGrad;
+        const NamedTensors own = m_impl->stateDict();
+        if (own.size() != saved.size())
+            return Result<bool>::failure("the snapshot is of another network (" + std::to_string(saved.size()) + " entries, " +
+                                         std::to_string(own.size()) + " expected)");
+        for (size_t i = 0; i < own.size(); ++i) {
+            if (own[i].first != saved[i].first || own[i].second.sizes() != saved[i].second.sizes())
+                return Result<bool>::failure("the snapshot's " + saved[i].first + " does not fit " + own[i].first);
+            own[i].second.copy_(saved[i].second);
+        }
+        m_impl->invalidateFolding();
+        return true;
+    }).status();
+}
+
 void ManetModel::setFusedInference(bool on)
 {
     m_impl->fusedInference = on;

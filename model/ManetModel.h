@@ -95,6 +95,14 @@ public:
     //         "metadata_json": metadataJson}. metadataJson is any JSON object text (taxonomy, colour
     // conversion, label-embedding source, training history...); kept verbatim.
     Status saveCheckpoint(const std::string& path, const std::string& metadataJson = "{}") const;
+    // An in-memory copy of every weight and buffer (to keep a training run's best epoch without writing a
+    // checkpoint per improvement) and putting it back. Opaque; copies share nothing with the model.
+    struct WeightsSnapshot {
+        std::shared_ptr<const void> data;
+        bool empty() const { return !data; }
+    };
+    WeightsSnapshot snapshotWeights() const;
+    Status restoreWeights(const WeightsSnapshot& snapshot);
     // metadataJson of the last loaded app checkpoint ("{}" otherwise).
     std::string metadataJson() const;
 

@@ -75,7 +75,7 @@ private:
     FineTuneOptions m_options;
     ModelVersionRecord m_newVersion;
     std::vector<EpochFigures> m_epochs;
-    QString m_bestPath;                  // the best epoch's weights while training
+    model::ManetModel::WeightsSnapshot m_best; // the best epoch's weights while training
     int m_bestEpoch = -1;                // index into m_epochs
 };
 

@@ -3,9 +3,13 @@
 //     next to the model-only figure of the same run (time inside forward()); goal >= 0.9x.
 //  2. Fast fine-tune (head only) on cached pooled features: seconds for 1,000 and 10,000 clips.
 //  3. Peak memory of the process (RSS high-water mark) after each part.
+//  4. Long footage (--long-seconds S): sliding-window pre-label of one S-second 1080p H.264 video (a one-minute
+//     encode repeated by stream copy, so making an hour takes seconds): windows/s and resident memory sampled
+//     over the run (it must stay flat, not grow with the video's length).
 //
 //   bench_worker [--clips N] [--depth 18|50] [--segments N] [--input PX] [--video WxH] [--batch N]
 //                [--threads N] [--device cpu|cuda] [--head-clips 1000,10000] [--head-epochs N] [--skip-prelabel]
+//                [--skip-head] [--long-seconds S] [--long-size WxH]
 #include "FeatureCache.h"
 #include "FineTuneJob.h"
 #include "FolderProjectData.h"
@@ -13,15 +17,22 @@
 #include "StoreProjectData.h"
 #include "WorkerTestProject.h"
 
+#include "store/VideoFolderImport.h"
+
 #include <QCommandLineParser>
+#include <QDir>
+#include <QProcess>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <random>
+#include <thread>
 
 using namespace mas;
 using namespace mas::worker;
@@ -36,6 +47,127 @@ double peakRssMiB()
     for (const QByteArray& line : f.readAll().split('\n'))
         if (line.startsWith("VmHWM:"))
             return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    return 0;
+}
+
+double residentMiB()
+{
+    QFile f("/proc/self/status");
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    return 0;
+}
+
+// Resident memory sampled every 200 ms on its own thread while a job runs.
+class MemorySampler {
+public:
+    MemorySampler()
+        : m_thread([this] {
+              while (!m_stop) {
+                  {
+                      std::lock_guard<std::mutex> lock(m_mutex);
+                      m_samples.push_back(residentMiB());
+                  }
+                  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+              }
+          })
+    {
+    }
+    ~MemorySampler() { stop(); }
+    std::vector<double> stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_samples;
+    }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::mutex m_mutex;
+    std::vector<double> m_samples;
+    std::thread m_thread;
+};
+
+bool runFfmpeg(const QStringList& arguments, QString* error)
+{
+    QProcess ffmpeg;
+    ffmpeg.start("ffmpeg", QStringList{"-hide_banner", "-loglevel", "error", "-nostdin", "-y"} + arguments);
+    if (!ffmpeg.waitForFinished(-1) || ffmpeg.exitCode() != 0) {
+        *error = QString::fromUtf8(ffmpeg.readAllStandardError()).trimmed();
+        return false;
+    }
+    return true;
+}
+
+int benchLongFootage(const QString& folder, const QCommandLineParser& args)
+{
+    const int seconds = args.value("long-seconds").toInt();
+    const QString size = args.value("long-size");
+    QDir().mkpath(folder);
+    QElapsedTimer t;
+    t.start();
+    QString error;
+    const QString minute = folder + "/minute.mp4", list = folder + "/list.txt", video = folder + "/interview.mp4";
+    if (!runFfmpeg({"-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30:duration=60", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-g", "60", "-pix_fmt", "yuv420p", minute},
+                   &error))
+        return std::fprintf(stderr, "cannot encode the test minute: %s\n", qPrintable(error)), 1;
+    QFile listFile(list);
+    if (!listFile.open(QIODevice::WriteOnly))
+        return 1;
+    for (int m = 0; m < (seconds + 59) / 60; ++m)
+        listFile.write("file 'minute.mp4'\n");
+    listFile.close();
+    if (!runFfmpeg({"-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-t", QString::number(seconds), video}, &error))
+        return std::fprintf(stderr, "cannot join the minutes: %s\n", qPrintable(error)), 1;
+    Result<std::unique_ptr<store::ProjectStore>> created =
+        store::ProjectStore::create(folder + "/long.mas", Taxonomy::builtinMa52(), "bench");
+    if (!created)
+        return std::fprintf(stderr, "%s\n", qPrintable(created.error())), 1;
+    store::ProjectStore& project = *created.value();
+    Result<store::Video> probed = store::probeVideoForStore(video);
+    if (!probed)
+        return std::fprintf(stderr, "%s\n", qPrintable(probed.error())), 1;
+    store::Video record = probed.value();
+    record.path = video;
+    if (Result<store::Id> id = project.addVideo(record); !id)
+        return std::fprintf(stderr, "%s\n", qPrintable(id.error())), 1;
+    std::printf("long footage: %d s of %s H.264 (%lld frames), made in %.1f s\n", seconds, qPrintable(size),
+                (long long)record.frameCount, t.elapsed() / 1000.0);
+
+    PrelabelOptions po;
+    po.model.kind = ModelSource::Kind::RandomInit;
+    po.model.config.depth = args.value("depth").toInt();
+    po.model.config.segments = args.value("segments").toInt();
+    po.model.inputSize = args.value("input").toInt();
+    po.device = deviceFromName(args.value("device"));
+    po.batchSize = args.value("batch").toInt();
+    po.slidingWindow = true;
+    po.videos = {video};
+    const double before = residentMiB();
+    MemorySampler sampler;
+    PrelabelJob job(StoreProjectData::factory(project), po);
+    JobControl control;
+    t.restart();
+    const JobOutcome out = runJobInline(job, control);
+    const double elapsed = t.elapsed() / 1000.0;
+    const std::vector<double> samples = sampler.stop();
+    if (out.state != JobState::Finished)
+        return std::fprintf(stderr, "sliding-window pre-label failed: %s\n", qPrintable(out.message)), 1;
+    const double windows = out.figures.value("clips").toDouble();
+    std::printf("  sliding windows    %.0f (window %d, stride %d frames), %.1f s, %.2f windows/s, %.0f proposals\n",
+                windows, po.windows.window, po.windows.stride, elapsed, windows / std::max(elapsed, 1e-9),
+                out.figures.value("proposals").toDouble());
+    std::printf("  resident memory    before %.0f MiB; during the run:", before);
+    for (int decile = 1; decile <= 10; ++decile)
+        if (!samples.empty())
+            std::printf(" %d%% %.0f", decile * 10, samples[std::min(samples.size() - 1, samples.size() * size_t(decile) / 10)]);
+    std::printf(" MiB; max %.0f MiB\n", samples.empty() ? 0 : *std::max_element(samples.begin(), samples.end()));
     return 0;
 }
 
@@ -193,7 +325,9 @@ int main(int argc, char** argv)
                      {"head-clips", "cached clip counts for the fast fine-tune", "LIST", "1000,10000"},
                      {"head-epochs", "fast fine-tune epochs", "N", "10"},
                      {"skip-prelabel", "only the fast fine-tune"},
-                     {"skip-head", "only the pre-label throughput"}});
+                     {"skip-head", "only the pre-label throughput"},
+                     {"long-seconds", "long-footage memory run: video length (0: skip)", "S", "0"},
+                     {"long-size", "long-footage frame size", "WxH", "1920x1080"}});
     args.process(app);
     if (args.value("threads").toInt() > 0)
         model::ManetModel::setThreads(args.value("threads").toInt());
@@ -206,6 +340,9 @@ int main(int argc, char** argv)
             return rc;
     if (!args.isSet("skip-head"))
         if (const int rc = benchHead(dir.filePath("head"), args))
+            return rc;
+    if (args.value("long-seconds").toInt() > 0)
+        if (const int rc = benchLongFootage(dir.filePath("long"), args))
             return rc;
     return 0;
 }
