@@ -389,6 +389,8 @@ bool VideoDecoder::Impl::readAheadWanted() const
     return next >= playhead && next <= playhead + frames && next < index.frameCount();
 }
 
+constexpr std::chrono::milliseconds kReadAheadGrace{4};
+
 void VideoDecoder::Impl::readAheadLoop()
 {
     uint64_t seen = 0;
@@ -396,6 +398,15 @@ void VideoDecoder::Impl::readAheadLoop()
         {
             std::unique_lock<std::mutex> wake(wakeMutex);
             wakeCv.wait(wake, [&] { return stopping || (callersWaiting == 0 && wakeSequence != seen); });
+            if (stopping)
+                return;
+        }
+        {
+            // Woken from idle by a request that is about to return: let it return (and its picture
+            // be shown) first. Starting at once, the decode competed with the caller on 2 cores
+            // (30 Hz steps: p50 up to 2.8 ms instead of 0.8 ms, the same as with no read-ahead).
+            std::unique_lock<std::mutex> wake(wakeMutex);
+            wakeCv.wait_for(wake, kReadAheadGrace, [&] { return stopping; });
             if (stopping)
                 return;
         }

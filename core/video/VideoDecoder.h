@@ -11,7 +11,8 @@
 // stepping back is a colour conversion, not a seek.
 //
 // Read-ahead (DecoderOptions::readAheadFrames, off by default): after each request (once its
-// picture is converted) a background thread of the decoder keeps decoding the next few frames after the playhead (never seeking), so a
+// picture is converted; from idle, a few ms later, so the request returns first) a background
+// thread of the decoder keeps decoding the next few frames after the playhead (never seeking), so a
 // forward step finds its picture decoded and costs only the colour conversion. A request that needs
 // the decoder takes it from the read-ahead between two frames (the read-ahead yields; a request that
 // is a hit does not wait at all); the window moves with every request, so a seek cancels pictures

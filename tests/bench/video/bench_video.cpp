@@ -120,11 +120,11 @@ void bench(const QString& file, int threads)
     //    index mapping, picture store), against ffmpeg -f null;
     //  - decode + RGB at full size (nextFrame()), read-ahead off and on (as the player opens it),
     //    against ffmpeg -f null and against ffmpeg converting to rgb24 too.
-    // Over the first MAS_BENCH_SEQ_FRAMES frames (default 3000, 100 s at 30 fps), so that a 10-minute
+    // Over the first MAS_BENCH_SEQ_FRAMES frames (default 1500, 50 s at 30 fps), so that a 10-minute
     // video keeps the whole benchmark within a few minutes.
     const int seqFrames = std::min(n, qEnvironmentVariableIntValue("MAS_BENCH_SEQ_FRAMES") > 0
                                           ? qEnvironmentVariableIntValue("MAS_BENCH_SEQ_FRAMES")
-                                          : 3000);
+                                          : 1500);
     const int rounds = 3;
     double ff = 1e9, ffRgb = 1e9, oursDecode = 1e9, oursRgb = 1e9, oursRgbAhead = 1e9;
     int got = 0;
