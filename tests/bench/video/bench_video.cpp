@@ -98,6 +98,34 @@ Steps steps(const QString& file, const FrameIndex& index, int threads, int readA
     return out;
 }
 
+// The first forward step after a seek, a key press 33 ms after the seek returned (the player's
+// options), at 30 random positions.
+std::vector<double> stepsAfterSeek(const QString& file, const FrameIndex& index, int threads, int readAhead, QSize size)
+{
+    DecoderOptions options;
+    options.threads = threads;
+    options.cacheMegabytes = 192;
+    options.readAheadFrames = readAhead;
+    std::vector<double> out;
+    auto dec = VideoDecoder::open(file, options, index);
+    if (!dec)
+        return out;
+    std::mt19937 rng(777);
+    const int n = index.frameCount();
+    for (int k = 0; k < 30 && n > 1; ++k) {
+        const int target = int(rng() % uint32_t(n - 1));
+        dec.value()->frameAt(target, size);
+        QThread::msleep(33);
+        QElapsedTimer t;
+        t.start();
+        auto f = dec.value()->frameAt(target + 1, size);
+        out.push_back(t.nsecsElapsed() / 1e6);
+        if (!f)
+            std::printf("step to %d failed: %s\n", target + 1, qPrintable(f.error()));
+    }
+    return out;
+}
+
 void bench(const QString& file, int threads)
 {
     std::printf("\n== %s (threads %d)\n", qPrintable(file), threads);
@@ -235,6 +263,12 @@ void bench(const QString& file, int threads)
                             percentile(st.forward, .95), percentile(st.back, .5), percentile(st.back, .95));
             }
         }
+    }
+
+    for (const int readAhead : {kPlayerReadAhead, 0}) {
+        const std::vector<double> first = stepsAfterSeek(file, index.value(), threads, readAhead, QSize(960, 0));
+        std::printf("first step 33 ms after a seek, 960 wide, read-ahead %d (30 seeks): p50 %.2f ms p95 %.2f ms\n",
+                    readAhead, percentile(first, .5), percentile(first, .95));
     }
 
     // Clip pipeline: 8-segment tensors over 60-frame windows (whole file when shorter), fresh decoder each.
