@@ -266,6 +266,39 @@ private Q_SLOTS:
         QCOMPARE(readIndexPattern(f->image, 90), 5);
     }
 
+    // Shrunk pictures (scaled in YUV, then converted) keep the full-size picture's levels and range:
+    // limited-range H.264 and full-range MJPEG, upright and rotated.
+    void shrunkPicturesMatchFullSize_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("frame");
+        QTest::newRow("h264 limited range") << "h264_gop12.mkv" << 37;
+        QTest::newRow("mjpeg full range") << "mjpeg_intra.avi" << 21;
+        QTest::newRow("rotated") << "h264_rot90.mp4" << 13;
+    }
+    void shrunkPicturesMatchFullSize()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, frame);
+        auto opened = VideoDecoder::open(path(file));
+        QVERIFY2(opened.ok(), qPrintable(opened.error()));
+        auto full = opened.value()->frameAt(frame);
+        QVERIFY2(full.ok(), qPrintable(full.error()));
+        const QSize half = full->image.size() / 2;
+        auto small = opened.value()->frameAt(frame, half);
+        QVERIFY2(small.ok(), qPrintable(small.error()));
+        QCOMPARE(small->image.size(), half);
+        const QImage reference = full->image.scaled(half, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        double sum = 0;
+        for (int y = 0; y < half.height(); ++y)
+            for (int x = 0; x < half.width(); ++x) {
+                const QRgb a = small->image.pixel(x, y), b = reference.pixel(x, y);
+                sum += std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) + std::abs(qBlue(a) - qBlue(b));
+            }
+        const double meanDifference = sum / (3.0 * half.width() * half.height());
+        QVERIFY2(meanDifference < 4.0, qPrintable(QString::number(meanDifference)));
+    }
+
     void outOfRange()
     {
         auto opened = VideoDecoder::open(path("h264_gop12.mkv"));

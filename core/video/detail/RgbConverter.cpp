@@ -37,7 +37,8 @@ int frameColorspace(const AVFrame* frame)
 // Full size (what the clip pipeline and the model see) keeps the documented bicubic setting, which
 // swscale serves with its fast unscaled converter. Pictures for display and thumbnails are scaled
 // with the area filter when shrinking (anti-aliased, and 2x faster than bicubic at 1080p -> 960:
-// stepping back through cached frames stays under a frame interval) and bilinear when growing.
+// stepping back through cached frames stays under a frame interval; planar YUV is shrunk in YUV
+// first, see shrinkInYuv) and bilinear when growing.
 int scaleFlags(int srcW, int srcH, int dstW, int dstH)
 {
     if (srcW == dstW && srcH == dstH)
@@ -47,7 +48,37 @@ int scaleFlags(int srcW, int srcH, int dstW, int dstH)
     return SWS_BILINEAR;
 }
 
+bool isPlanarYuv(AVPixelFormat f)
+{
+    return f == AV_PIX_FMT_YUV420P || f == AV_PIX_FMT_YUV422P || f == AV_PIX_FMT_YUV444P;
+}
+
 } // namespace
+
+const AVFrame* RgbConverter::shrinkInYuv(const AVFrame* frame, AVPixelFormat format, int dstW, int dstH)
+{
+    if (!m_shrink || m_shrinkSrcW != frame->width || m_shrinkSrcH != frame->height || m_shrinkFormat != format
+        || m_shrunk->width != dstW || m_shrunk->height != dstH) {
+        // Same format in and out: no range or matrix conversion in this stage.
+        m_shrink.reset(sws_getContext(frame->width, frame->height, format, dstW, dstH, format, SWS_AREA, nullptr, nullptr,
+                                      nullptr));
+        av_frame_unref(m_shrunk.get());
+        if (!m_shrink)
+            return nullptr;
+        m_shrunk->format = format;
+        m_shrunk->width = dstW;
+        m_shrunk->height = dstH;
+        if (av_frame_get_buffer(m_shrunk.get(), 64) < 0) {
+            m_shrink.reset();
+            return nullptr;
+        }
+        m_shrinkSrcW = frame->width;
+        m_shrinkSrcH = frame->height;
+        m_shrinkFormat = format;
+    }
+    sws_scale(m_shrink.get(), frame->data, frame->linesize, 0, frame->height, m_shrunk->data, m_shrunk->linesize);
+    return m_shrunk.get();
+}
 
 QSize RgbConverter::outputSize(int displayWidth, int displayHeight, QSize requested)
 {
@@ -75,16 +106,23 @@ QImage RgbConverter::convert(const AVFrame* frame, int rotation, QSize requested
     bool fullRange = frame->color_range == AVCOL_RANGE_JPEG;
     const AVPixelFormat srcFormat = unJ(static_cast<AVPixelFormat>(frame->format), &fullRange);
     const int space = frameColorspace(frame);
-    if (!m_sws || m_srcW != frame->width || m_srcH != frame->height || m_srcFormat != srcFormat || m_dstW != dstW
+    // Shrinking planar YUV: first in YUV, then the fast same-size conversion below.
+    const AVFrame* source = frame;
+    if (isPlanarYuv(srcFormat) && dstW <= frame->width && dstH <= frame->height
+        && (dstW < frame->width || dstH < frame->height)) {
+        if (const AVFrame* shrunk = shrinkInYuv(frame, srcFormat, dstW, dstH))
+            source = shrunk;
+    }
+    if (!m_sws || m_srcW != source->width || m_srcH != source->height || m_srcFormat != srcFormat || m_dstW != dstW
         || m_dstH != dstH || m_space != space || m_range != int(fullRange)) {
-        m_sws.reset(sws_getContext(frame->width, frame->height, srcFormat, dstW, dstH, AV_PIX_FMT_RGB24, scaleFlags(frame->width, frame->height, dstW, dstH),
-                                   nullptr, nullptr, nullptr));
+        m_sws.reset(sws_getContext(source->width, source->height, srcFormat, dstW, dstH, AV_PIX_FMT_RGB24,
+                                   scaleFlags(source->width, source->height, dstW, dstH), nullptr, nullptr, nullptr));
         if (!m_sws)
             return {};
         sws_setColorspaceDetails(m_sws.get(), sws_getCoefficients(space), fullRange ? 1 : 0,
                                  sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-        m_srcW = frame->width;
-        m_srcH = frame->height;
+        m_srcW = source->width;
+        m_srcH = source->height;
         m_srcFormat = srcFormat;
         m_dstW = dstW;
         m_dstH = dstH;
@@ -100,7 +138,7 @@ QImage RgbConverter::convert(const AVFrame* frame, int rotation, QSize requested
     QImage image(buffer, dstW, dstH, stride, QImage::Format_RGB888, [](void* p) { av_free(p); }, buffer);
     uint8_t* dst[4] = {buffer, nullptr, nullptr, nullptr};
     int dstStride[4] = {stride, 0, 0, 0};
-    sws_scale(m_sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dstStride);
+    sws_scale(m_sws.get(), source->data, source->linesize, 0, source->height, dst, dstStride);
     if (rotation != 0)
         image = image.transformed(QTransform().rotate(rotation));
     return image;
