@@ -177,7 +177,9 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
     }
     context.setTotal(total, skipped);
     context.setStage("sliding windows with " + model.version.name);
-    int64_t proposals = 0;
+    int64_t proposals = 0, windowsDone = 0;
+    QElapsedTimer timer;
+    timer.start();
     for (const Plan& plan : plans) {
         std::vector<ClipItem> items;
         for (const auto& [start, end] : plan.windows)
@@ -192,6 +194,7 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
                     failure = Error{QString::fromStdString(out.error())};
                     return false;
                 }
+                windowsDone += int64_t(batch.clips.size());
                 for (size_t i = 0; i < batch.clips.size(); ++i) {
                     const ClipItem& item = batch.clips[i].item;
                     windows.push_back({item.startFrame, item.endFrame,
@@ -214,6 +217,9 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
         proposals += int64_t(segments.size());
     }
     context.figures().insert("proposals", double(proposals));
+    context.figures().insert("clips", double(windowsDone)); // windows
+    context.figures().insert("seconds", timer.elapsed() / 1000.0);
+    context.figures().insert("clips_per_second", windowsDone / std::max(timer.elapsed() / 1000.0, 1e-9));
     return Status::success();
 }
 

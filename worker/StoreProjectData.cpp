@@ -106,22 +106,12 @@ Result<QStringList> StoreProjectData::videos()
 
 Result<QSet<QString>> StoreProjectData::itemsWithPredictions(const QString& modelVersionId)
 {
-    // One query per segment: the store has no "segments predicted by version V" query yet.
-    Result<QVector<store::ClipRow>> rows = m_store->clipRows();
+    Result<QVector<store::Prediction>> rows = m_store->predictionsOfVersion(modelVersionId.toLongLong());
     if (!rows)
         return Error{rows.error()};
-    const store::Id version = modelVersionId.toLongLong();
     QSet<QString> keys;
-    for (const store::ClipRow& r : rows.value()) {
-        Result<QVector<store::Prediction>> p = m_store->predictionsOfSegment(r.segmentId);
-        if (!p)
-            return Error{p.error()};
-        for (const store::Prediction& one : p.value())
-            if (one.modelVersionId == version) {
-                keys.insert(QString::number(r.segmentId));
-                break;
-            }
-    }
+    for (const store::Prediction& p : rows.value())
+        keys.insert(QString::number(p.segmentId));
     return keys;
 }
 
@@ -145,27 +135,20 @@ Status StoreProjectData::commitPredictions(const QString& modelVersionId, const 
 
 Result<std::vector<ItemPrediction>> StoreProjectData::predictions(const QString& modelVersionId)
 {
-    Result<QVector<store::ClipRow>> rows = m_store->clipRows();
+    Result<QVector<store::Prediction>> rows = m_store->predictionsOfVersion(modelVersionId.toLongLong());
     if (!rows)
         return Error{rows.error()};
-    const store::Id version = modelVersionId.toLongLong();
     std::vector<ItemPrediction> out;
-    for (const store::ClipRow& r : rows.value()) {
-        Result<QVector<store::Prediction>> p = m_store->predictionsOfSegment(r.segmentId);
-        if (!p)
-            return Error{p.error()};
-        for (const store::Prediction& one : p.value())
-            if (one.modelVersionId == version) {
-                ItemPrediction ip;
-                ip.itemKey = QString::number(r.segmentId);
-                ip.modelVersion = modelVersionId;
-                for (const store::ClassScore& c : one.topK)
-                    ip.topClasses.push_back({c.classId, c.score});
-                ip.bodyPartScores.assign(one.bodyPartScores.begin(), one.bodyPartScores.end());
-                if (!ip.topClasses.empty())
-                    ip.bodyPart = m_store->taxonomy().bodyPartOfClass(ip.topClasses.front().classId);
-                out.push_back(ip);
-            }
+    for (const store::Prediction& one : rows.value()) {
+        ItemPrediction ip;
+        ip.itemKey = QString::number(one.segmentId);
+        ip.modelVersion = modelVersionId;
+        for (const store::ClassScore& c : one.topK)
+            ip.topClasses.push_back({c.classId, c.score});
+        ip.bodyPartScores.assign(one.bodyPartScores.begin(), one.bodyPartScores.end());
+        if (!ip.topClasses.empty())
+            ip.bodyPart = m_store->taxonomy().bodyPartOfClass(ip.topClasses.front().classId);
+        out.push_back(ip);
     }
     return out;
 }

@@ -113,6 +113,7 @@ public:
     // Replaces any earlier prediction of the same (segment, model version).
     Result<int> storePredictions(const QVector<Prediction>& predictions, const BatchControl& control = {});
     Result<QVector<Prediction>> predictionsOfSegment(Id segmentId) const;
+    Result<QVector<Prediction>> predictionsOfVersion(Id modelVersionId) const; // one query, by segment
 
     // --- splits -------------------------------------------------------------------------------
     Result<Id> createSplitPlan(const QString& name, SplitUnit unit, const QString& note = {});

@@ -225,6 +225,26 @@ Result<int> ProjectStore::storePredictions(const QVector<Prediction>& prediction
     return int(predictions.size());
 }
 
+namespace {
+
+QVector<Prediction> readPredictions(QSqlQuery& q)
+{
+    QVector<Prediction> out;
+    while (q.next()) {
+        Prediction p;
+        p.id = q.value(0).toLongLong();
+        p.segmentId = q.value(1).toLongLong();
+        p.modelVersionId = q.value(2).toLongLong();
+        p.topK = topKFromJson(q.value(3).toString());
+        p.bodyPartScores = scoresFromJson(q.value(4).toString());
+        p.created = fromMs(q.value(5).toLongLong());
+        out << p;
+    }
+    return out;
+}
+
+} // namespace
+
 Result<QVector<Prediction>> ProjectStore::predictionsOfSegment(Id segmentId) const
 {
     Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT id, segment_id, model_version_id, topk_json, body_part_scores_json, "
@@ -232,18 +252,17 @@ Result<QVector<Prediction>> ProjectStore::predictionsOfSegment(Id segmentId) con
                                   {qlonglong(segmentId)});
     if (!q.ok())
         return Error{q.error()};
-    QVector<Prediction> out;
-    while (q->next()) {
-        Prediction p;
-        p.id = q->value(0).toLongLong();
-        p.segmentId = q->value(1).toLongLong();
-        p.modelVersionId = q->value(2).toLongLong();
-        p.topK = topKFromJson(q->value(3).toString());
-        p.bodyPartScores = scoresFromJson(q->value(4).toString());
-        p.created = fromMs(q->value(5).toLongLong());
-        out << p;
-    }
-    return out;
+    return readPredictions(q.value());
+}
+
+Result<QVector<Prediction>> ProjectStore::predictionsOfVersion(Id modelVersionId) const
+{
+    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT id, segment_id, model_version_id, topk_json, body_part_scores_json, "
+                                                 "created_ms FROM predictions WHERE model_version_id = ? ORDER BY segment_id"),
+                                  {qlonglong(modelVersionId)});
+    if (!q.ok())
+        return Error{q.error()};
+    return readPredictions(q.value());
 }
 
 // --- splits -----------------------------------------------------------------------------------

@@ -119,6 +119,12 @@ void TestProjectStore::createAndReopenKeepsEveryEntity()
     QCOMPARE(preds[0].topK[0].classId, 17);
     QCOMPARE(preds[0].topK[1].score, 0.1f);
     QCOMPARE(preds[0].bodyPartScores.size(), 7);
+    // What a resumed pre-label asks: everything one model version predicted, in one query.
+    const QVector<Prediction> ofChild = s.predictionsOfVersion(child).value();
+    QCOMPARE(ofChild.size(), 1);
+    QCOMPARE(ofChild[0].segmentId, segment);
+    QCOMPARE(ofChild[0].topK[0].classId, 17);
+    QVERIFY(s.predictionsOfVersion(model).value().isEmpty());
 
     QCOMPARE(s.splitPlans().value().first().name, QString("by-participant"));
     QCOMPARE_SPLIT(s.splitAssignments(plan).value().first().set, SplitSet::Val);
