@@ -3,6 +3,7 @@
 #include "detail/LargeAllocations.h"
 #include "detail/ModelImpl.h"
 
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -152,8 +153,9 @@ void ManetModel::Impl::prepareInference()
     net->eval();
     const bool fused = fusedInference && device.is_cpu();
     net->fused = fused;
+    net->bfloat16 = fused && bfloat16Inference;
     if ((foldBatchNorm || fused) && !foldedValid) {
-        net->setFolded(true);
+        net->setFolded(true, net->bfloat16 ? torch::kBFloat16 : torch::kFloat32);
         foldedValid = true;
     } else if (!foldBatchNorm && !fused) {
         net->setFolded(false);
@@ -446,6 +448,27 @@ void ManetModel::setFusedInference(bool on)
 bool ManetModel::fusedInference() const
 {
     return m_impl->fusedInference;
+}
+
+void ManetModel::setBFloat16Inference(bool on)
+{
+    m_impl->bfloat16Inference = on;
+    m_impl->invalidateFolding();
+}
+
+bool ManetModel::bfloat16Inference() const
+{
+    return m_impl->bfloat16Inference;
+}
+
+bool ManetModel::cpuHasNativeBFloat16()
+{
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("flags", 0) == 0)
+            return (line + " ").find(" avx512_bf16 ") != std::string::npos;
+    return false;
 }
 
 void ManetModel::setDeterministic(bool on, uint64_t seed)

@@ -2,13 +2,13 @@
 // Internal (includes torch): fused CPU kernels for MANet inference. Each replaces several ATen passes over
 // activations that are tens of MB at batch 1 (8 frames at 56x56x256): at that size the network spends as much
 // time moving memory between convolutions as the unfused ops take, so one pass instead of three matters.
-// All take float32 CPU tensors in contiguous or channels-last layout and give the same numbers as the
-// unfused ops (same arithmetic, same order per element).
+// All take float32 (or bfloat16, computed in float32) CPU tensors in contiguous or channels-last layout and
+// give the same numbers as the unfused ops (same arithmetic per element); channel means are float32.
 #include <torch/torch.h>
 
 namespace mas::model::detail {
 
-// True when x is a float32 CPU tensor in a layout these kernels handle (contiguous or channels-last, 4-d).
+// True when x is a float32 or bfloat16 CPU tensor in a layout these kernels handle (contiguous or channels-last, 4-d).
 bool fusableActivation(const torch::Tensor& x);
 
 // Squeeze-and-excitation scaling then the temporal shift, in one pass:

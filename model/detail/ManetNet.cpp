@@ -51,7 +51,7 @@ ConvModuleImpl::ConvModuleImpl(int64_t in, int64_t out, int64_t kernel, int64_t 
     bn = register_module("bn", nn::BatchNorm2d(out));
 }
 
-void ConvModuleImpl::setFolded(bool on)
+void ConvModuleImpl::setFolded(bool on, torch::ScalarType type)
 {
     folded = on;
     foldedWeight = foldedBias = torch::Tensor();
@@ -63,6 +63,8 @@ void ConvModuleImpl::setFolded(bool on)
     const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
     foldedWeight = (weight * scale.view({-1, 1, 1, 1})).contiguous(weight.suggest_memory_format());
     foldedBias = bn->bias - bn->running_mean * scale;
+    foldedWeight = foldedWeight.to(type);
+    foldedBias = foldedBias.to(type);
 }
 
 torch::Tensor ConvModuleImpl::forward(torch::Tensor x)
@@ -82,7 +84,7 @@ torch::Tensor ConvModuleImpl::forward(torch::Tensor x)
 torch::Tensor ConvModuleImpl::forwardFused(torch::Tensor x, const torch::Tensor& inputMeans)
 {
     if (shifted) {
-        const auto y = shifted->fcce->forward(inputMeans.defined() ? inputMeans : x.mean({2, 3}));
+        const auto y = shifted->fcce->forward(inputMeans.defined() ? inputMeans : x.mean({2, 3}, false, torch::kFloat32));
         x = scaleAndShift(x, y, shifted->segments, 8);
     }
     if (!packingUnavailable && (!packed || packed->inputSize() != x.sizes())) {
@@ -214,7 +216,8 @@ void ManetNetImpl::initWeights()
 torch::Tensor ManetNetImpl::features(torch::Tensor x)
 {
     if (fused && !is_training() && !torch::GradMode::is_enabled() && backbone->conv1->folded && fusableActivation(x))
-        return backbone->pooledFused(x.contiguous(torch::MemoryFormat::ChannelsLast));
+        return backbone->pooledFused(
+            x.to(bfloat16 ? torch::kBFloat16 : torch::kFloat32).contiguous(torch::MemoryFormat::ChannelsLast));
     return backbone->forward(x).mean({2, 3});
 }
 
@@ -223,11 +226,11 @@ std::pair<torch::Tensor, torch::Tensor> ManetNetImpl::forward(torch::Tensor x)
     return clsHead->forward(features(x), config.segments);
 }
 
-void ManetNetImpl::setFolded(bool on)
+void ManetNetImpl::setFolded(bool on, torch::ScalarType type)
 {
     for (auto& m : modules(false))
         if (auto* cm = m->as<ConvModuleImpl>())
-            cm->setFolded(on);
+            cm->setFolded(on, type);
 }
 
 } // namespace mas::model::detail

@@ -29,7 +29,8 @@ struct ConvModuleImpl : torch::nn::Module {
                    int64_t segments);
     torch::Tensor forward(torch::Tensor x);
     // Inference speed-up: BN folded into a conv weight + bias (eval mode only); recomputed on demand.
-    void setFolded(bool on);
+    // type: the folded weights' type (float32, or bfloat16 for bf16 inference).
+    void setFolded(bool on, torch::ScalarType type = torch::kFloat32);
     // Inference with BN folded, fused kernels and prepacked weights (the model's fast path). inputMeans: the
     // per-frame channel means of x when the caller already has them (the SE needs them), else undefined.
     torch::Tensor forwardFused(torch::Tensor x, const torch::Tensor& inputMeans);
@@ -80,10 +81,11 @@ struct ManetNetImpl : torch::nn::Module {
     // x [N*T, 3, H, W] -> per-frame pooled features [N*T, F]
     torch::Tensor features(torch::Tensor x);
     std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor x);
-    void setFolded(bool on);
+    void setFolded(bool on, torch::ScalarType type = torch::kFloat32);
     void initWeights();
     // features()/forward() take the fused inference path when set, folded and given CPU float32 input.
     bool fused = false;
+    bool bfloat16 = false;   // fused path in bfloat16 (activations and conv weights; SE, pooling, head in float32)
     ManetConfig config;
     Backbone backbone{nullptr};
     Head clsHead{nullptr};

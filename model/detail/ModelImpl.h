@@ -13,6 +13,7 @@ struct ManetModel::Impl {
     bool channelsLast = false;
     bool foldBatchNorm = false;
     bool fusedInference = true;        // CPU: BN folded, fused kernels, prepacked convolutions (ManetModel.h)
+    bool bfloat16Inference = false;    // the fused path in bfloat16
     bool foldedValid = false;          // folded weights match the current parameters
     std::string metadataJson = "{}";
 

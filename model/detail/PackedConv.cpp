@@ -33,7 +33,8 @@ bool PackedConv::available()
 std::optional<PackedConv> PackedConv::pack(const torch::Tensor& weight, const torch::Tensor& bias, int64_t stride,
                                            int64_t padding, bool relu, c10::IntArrayRef inputSize)
 {
-    if (!available() || !weight.device().is_cpu() || weight.scalar_type() != torch::kFloat32)
+    if (!available() || !weight.device().is_cpu() ||
+        (weight.scalar_type() != torch::kFloat32 && weight.scalar_type() != torch::kBFloat16))
         return std::nullopt;
     try {
         torch::jit::Stack stack{weight,

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void depth50MatchesReference() { checkParity(50, 64, 1); }
     void temporalShiftMovesChannelsAcrossFrames();
     void fusedInferenceFollowsBatchSizesAndTraining();
+    void bfloat16InferenceStaysCloseToFloat32();
 };
 
 void TestManetParity::initTestCase()
@@ -185,6 +186,31 @@ void TestManetParity::fusedInferenceFollowsBatchSizesAndTraining()
     QVERIFY(before.ok() && after.ok());
     QVERIFY(mas::test::relativeDifference(before->logits, after->logits) > 1e-4);
     compare(two, 2, 48);
+}
+
+void TestManetParity::bfloat16InferenceStaysCloseToFloat32()
+{
+    // bf16 keeps 8 bits of mantissa: logits within a few percent of float32 and the same top class for clips
+    // whose top two classes are not within that margin.
+    ManetConfig config;
+    config.depth = 18;
+    Result<ManetModel> model = ManetModel::create(config);
+    QVERIFY(model.ok());
+    std::vector<float> input(size_t(4) * 8 * 3 * 64 * 64);
+    for (size_t i = 0; i < input.size(); ++i)
+        input[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
+    const FrameBatch frames{input.data(), 32, 3, 64, 64};
+    Result<ForwardOutput> exact = model->forward(frames);
+    model->setBFloat16Inference(true);
+    Result<ForwardOutput> bf16 = model->forward(frames);
+    model->setBFloat16Inference(false);
+    Result<ForwardOutput> again = model->forward(frames);
+    QVERIFY(exact.ok() && bf16.ok() && again.ok());
+    const double diff = mas::test::relativeDifference(bf16->logits, exact->logits);
+    qInfo("bf16 logits relative difference %.3g", diff);
+    QVERIFY2(diff < 5e-2, qPrintable(QString("bf16 logits differ by %1").arg(diff)));
+    QVERIFY2(diff > 0, "bf16 inference gave float32's exact numbers: it did not run in bf16");
+    QCOMPARE(mas::test::relativeDifference(again->logits, exact->logits), 0.0);
 }
 
 QTEST_GUILESS_MAIN(TestManetParity)
