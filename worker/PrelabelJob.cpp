@@ -30,6 +30,8 @@ Status PrelabelJob::run(JobContext& context)
     context.figures().insert("model_version", model->version.id);
     context.figures().insert("model_version_name", model->version.name);
     context.figures().insert("device", model->model.device() == model::Device::Cuda ? "cuda" : "cpu");
+    model->model.setBFloat16Inference(m_options.bfloat16);
+    context.figures().insert("precision", m_options.bfloat16 && model->model.device() != model::Device::Cuda ? "bf16" : "float32");
     if (m_options.slidingWindow)
         return runWindows(context, *data.value(), model.value());
     const Status clips = runClips(context, *data.value(), model.value());

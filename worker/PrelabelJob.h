@@ -24,6 +24,7 @@ struct PrelabelOptions {
     SlidingWindowOptions windows;
     QStringList videos;                 // sliding window: these instead of every project video
     int threads = 0;                    // torch intra-op threads (0: all cores)
+    bool bfloat16 = false;              // CPU inference in bf16 (ManetModel::setBFloat16Inference)
     DecoderOptions decoder;
 };
 

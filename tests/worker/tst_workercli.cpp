@@ -94,12 +94,14 @@ void TestWorkerCli::prelabelTrainRollBackEvaluate()
     QVERIFY2(pre.out.contains("clips:         6 (0 already pre-labeled, 0 failed)"), qPrintable(pre.out));
     QVERIFY2(pre.out.contains("clips/s end to end"), qPrintable(pre.out));
     QVERIFY2(pre.out.contains("active:"), qPrintable(pre.out)); // the project had none
+    QVERIFY2(pre.out.contains(", cpu, float32)"), qPrintable(pre.out));
     QCOMPARE(predictionCount(m_project), 6);
 
-    // Again: everything is done already.
-    const CliRun again = runCli({"prelabel", m_project, "--device", "cpu"});
+    // Again: everything is done already (asked in bf16, which says so).
+    const CliRun again = runCli({"prelabel", m_project, "--device", "cpu", "--bf16"});
     QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
     QVERIFY2(again.out.contains("(6 already pre-labeled"), qPrintable(again.out));
+    QVERIFY2(again.out.contains(", cpu, bf16)"), qPrintable(again.out));
 
     const CliRun train = runCli({"train", m_project, "--mode", "head", "--epochs", "2", "--device", "cpu", "--name", "tuned"});
     QVERIFY2(train.exitCode == 0, qPrintable(describe(train)));

@@ -78,14 +78,17 @@ int runClassify(CliContext& ctx)
     const int top = takeOption(args, "--top", "5").toInt();
     const QString deviceName = takeOption(args, "--device", "auto");
     const bool json = takeFlag(args, "--json");
+    const bool bf16 = takeFlag(args, "--bf16");
     if (modelPath.isEmpty() || args.isEmpty() || top < 1)
-        return fail(ctx, "usage: classify VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--json]", UsageError);
+        return fail(ctx, "usage: classify VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--bf16] [--json]",
+                    UsageError);
     const model::Device device = deviceName == "cpu"    ? model::Device::Cpu
                                  : deviceName == "cuda" ? model::Device::Cuda
                                                         : model::Device::Auto;
     model::Result<model::ManetModel> m = model::ManetModel::fromCheckpoint(modelPath.toStdString(), device);
     if (!m)
         return fail(ctx, QString::fromStdString(m.error()));
+    m->setBFloat16Inference(bf16);
     if (!depthText.isEmpty() && depthText.toInt() != m->config().depth)
         return fail(ctx, QString("%1 holds a MANet of depth %2, not %3").arg(modelPath).arg(m->config().depth).arg(depthText));
     const Taxonomy& taxonomy = Taxonomy::builtinMa52();
@@ -142,7 +145,7 @@ int runClassify(CliContext& ctx)
     return failures ? Failure : Success;
 }
 
-const CliRegistration classifyReg({"classify", "VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--json]",
+const CliRegistration classifyReg({"classify", "VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--bf16] [--json]",
                                    "top classes and body parts of whole videos with a MANet checkpoint", runClassify});
 
 const CliRegistration infoReg({"model info", "FILE [--json]",

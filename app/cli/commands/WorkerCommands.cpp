@@ -140,12 +140,13 @@ void printEvaluation(QTextStream& out, const QJsonObject& figures)
 int runPrelabel(CliContext& ctx)
 {
     QStringList args = ctx.args;
-    const QString usage = "usage: prelabel P.mas [--model FILE|VERSION|random[:DEPTH]] [--device cpu|cuda] "
+    const QString usage = "usage: prelabel P.mas [--model FILE|VERSION|random[:DEPTH]] [--device cpu|cuda] [--bf16] "
                           "[--window N --stride N | --windows] [--batch N] [--threads N] [--threshold P]";
     PrelabelOptions o;
     const QString modelText = takeOption(args, "--model");
     o.model = ModelSource::parse(modelText);
     o.device = deviceFromName(takeOption(args, "--device", "auto"));
+    o.bfloat16 = takeFlag(args, "--bf16");
     const QString window = takeOption(args, "--window"), stride = takeOption(args, "--stride");
     o.slidingWindow = takeFlag(args, "--windows") || !window.isEmpty() || !stride.isEmpty();
     if (!window.isEmpty() && !parseInt(window, &o.windows.window))
@@ -168,7 +169,8 @@ int runPrelabel(CliContext& ctx)
     const QJsonObject& f = outcome.figures;
     if (outcome.state != JobState::Failed) {
         ctx.out << "model version: " << f.value("model_version_name").toString() << " (id "
-                << f.value("model_version").toString() << ", " << f.value("device").toString() << ")\n";
+                << f.value("model_version").toString() << ", " << f.value("device").toString() << ", "
+                << f.value("precision").toString() << ")\n";
         if (o.slidingWindow) {
             ctx.out << "windows:       " << outcome.done << " (" << outcome.skipped << " already done, " << outcome.failed
                     << " failed)\nproposals:     " << f.value("proposals").toInt() << " pre-labeled segments\n";
@@ -389,7 +391,7 @@ int runModelsRollback(CliContext& ctx)
 }
 
 const CliRegistration prelabelReg({"prelabel",
-                                   "P.mas [--model FILE|VERSION] [--device cpu|cuda] [--window N --stride N] [--batch N]",
+                                   "P.mas [--model FILE|VERSION] [--device cpu|cuda] [--bf16] [--window N --stride N] [--batch N]",
                                    "pre-label unconfirmed segments (or slide windows over long footage) with MANet",
                                    runPrelabel});
 const CliRegistration trainReg({"train", "P.mas [--mode head|full] [--epochs N] [--model VERSION] [--balance ...]",
