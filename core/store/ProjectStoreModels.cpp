@@ -243,26 +243,28 @@ QVector<Prediction> readPredictions(QSqlQuery& q)
     return out;
 }
 
-} // namespace
-
-Result<QVector<Prediction>> ProjectStore::predictionsOfSegment(Id segmentId) const
+// Store: ProjectStore's private Impl, deduced.
+template <typename Store>
+Result<QVector<Prediction>> predictionsWhere(Store& store, const QString& condition, Id id)
 {
-    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT id, segment_id, model_version_id, topk_json, body_part_scores_json, "
-                                                 "created_ms FROM predictions WHERE segment_id = ? ORDER BY model_version_id"),
-                                  {qlonglong(segmentId)});
+    Result<QSqlQuery> q = store.exec(QStringLiteral("SELECT id, segment_id, model_version_id, topk_json, body_part_scores_json, "
+                                                    "created_ms FROM predictions WHERE ") + condition,
+                                     {qlonglong(id)});
     if (!q.ok())
         return Error{q.error()};
     return readPredictions(q.value());
 }
 
+} // namespace
+
+Result<QVector<Prediction>> ProjectStore::predictionsOfSegment(Id segmentId) const
+{
+    return predictionsWhere(*d, QStringLiteral("segment_id = ? ORDER BY model_version_id"), segmentId);
+}
+
 Result<QVector<Prediction>> ProjectStore::predictionsOfVersion(Id modelVersionId) const
 {
-    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT id, segment_id, model_version_id, topk_json, body_part_scores_json, "
-                                                 "created_ms FROM predictions WHERE model_version_id = ? ORDER BY segment_id"),
-                                  {qlonglong(modelVersionId)});
-    if (!q.ok())
-        return Error{q.error()};
-    return readPredictions(q.value());
+    return predictionsWhere(*d, QStringLiteral("model_version_id = ? ORDER BY segment_id"), modelVersionId);
 }
 
 // --- splits -----------------------------------------------------------------------------------

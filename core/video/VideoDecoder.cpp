@@ -534,13 +534,20 @@ QSize VideoDecoder::frameSize() const
     return quarter ? QSize(d->info.codedHeight, d->info.codedWidth) : QSize(d->info.codedWidth, d->info.codedHeight);
 }
 
-VideoResult<VideoFrame> VideoDecoder::frameAt(int index, QSize size)
+std::optional<VideoError> VideoDecoder::indexError(int index) const
 {
     if (index >= frameCount())
         return fail(VideoErrorKind::EndOfStream, d->path,
                     QStringLiteral("frame %1 is past the end (%2 frames)").arg(index).arg(frameCount()));
     if (index < 0)
         return fail(VideoErrorKind::OutOfRange, d->path, QStringLiteral("frame %1 does not exist").arg(index));
+    return std::nullopt;
+}
+
+VideoResult<VideoFrame> VideoDecoder::frameAt(int index, QSize size)
+{
+    if (const auto error = indexError(index))
+        return *error;
     auto pic = d->acquire(index);
     if (!pic)
         return pic.videoError();
@@ -567,11 +574,8 @@ VideoResult<VideoFrame> VideoDecoder::nextFrame(QSize size) { return frameAt(d->
 
 VideoStatus VideoDecoder::preload(int index)
 {
-    if (index >= frameCount())
-        return fail(VideoErrorKind::EndOfStream, d->path,
-                    QStringLiteral("frame %1 is past the end (%2 frames)").arg(index).arg(frameCount()));
-    if (index < 0)
-        return fail(VideoErrorKind::OutOfRange, d->path, QStringLiteral("frame %1 does not exist").arg(index));
+    if (const auto error = indexError(index))
+        return *error;
     auto pic = d->acquire(index);
     if (!pic)
         return pic.videoError();

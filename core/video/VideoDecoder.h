@@ -113,6 +113,7 @@ public:
 
 private:
     VideoDecoder();
+    std::optional<VideoError> indexError(int index) const; // past the end, or negative
     struct Impl;
     std::unique_ptr<Impl> d;
 };

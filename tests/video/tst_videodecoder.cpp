@@ -20,6 +20,14 @@ class TestVideoDecoder : public QObject {
 private:
     QTemporaryDir m_dir;
     QString path(const QString& name) const { return m_dir.filePath(name); }
+    // The long-GOP file with the LRU cache off, so that only the read-ahead holds pictures.
+    VideoResult<std::unique_ptr<VideoDecoder>> openReadingAhead(int frames) const
+    {
+        DecoderOptions options;
+        options.cacheMegabytes = 0;
+        options.readAheadFrames = frames;
+        return VideoDecoder::open(path("h264_gop250_audio.mp4"), options);
+    }
 
     struct Case {
         MediaSpec spec;
@@ -148,10 +156,7 @@ private Q_SLOTS:
     // pictures ahead even with the LRU cache off.
     void readAheadKeepsTheNextFramesDecoded()
     {
-        DecoderOptions options;
-        options.cacheMegabytes = 0;
-        options.readAheadFrames = 4;
-        auto opened = VideoDecoder::open(path("h264_gop250_audio.mp4"), options);
+        auto opened = openReadingAhead(4);
         QVERIFY2(opened.ok(), qPrintable(opened.error()));
         VideoDecoder& dec = *opened.value();
         QCOMPARE(dec.readAheadFrames(), 4);
@@ -178,10 +183,7 @@ private Q_SLOTS:
     // restarts after the new one, and nothing more is decoded for the old position.
     void readAheadCancelledBySeek()
     {
-        DecoderOptions options;
-        options.cacheMegabytes = 0;
-        options.readAheadFrames = 4;
-        auto opened = VideoDecoder::open(path("h264_gop250_audio.mp4"), options);
+        auto opened = openReadingAhead(4);
         QVERIFY2(opened.ok(), qPrintable(opened.error()));
         VideoDecoder& dec = *opened.value();
         checkFrame(dec, 200, 0, "first position");

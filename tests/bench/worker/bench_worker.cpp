@@ -39,27 +39,21 @@ using namespace mas::worker;
 
 namespace {
 
-double peakRssMiB()
+// A memory figure of this process from /proc/self/status (VmRSS: now, VmHWM: the high-water mark), in MiB.
+double statusMiB(const QByteArray& field)
 {
     QFile f("/proc/self/status");
     if (!f.open(QIODevice::ReadOnly))
         return 0;
     for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+        if (line.startsWith(field + ":"))
+            return line.mid(field.size() + 1).trimmed().split(' ').first().toDouble() / 1024.0;
     return 0;
 }
 
-double residentMiB()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
-}
+double peakRssMiB() { return statusMiB("VmHWM"); }
+
+double residentMiB() { return statusMiB("VmRSS"); }
 
 // Resident memory sampled every 200 ms on its own thread while a job runs.
 class MemorySampler {
@@ -92,6 +86,19 @@ private:
     std::vector<double> m_samples;
     std::thread m_thread;
 };
+
+// An untrained MANet of the asked depth, segments and input size, on the asked device.
+PrelabelOptions prelabelOptions(const QCommandLineParser& args)
+{
+    PrelabelOptions po;
+    po.model.kind = ModelSource::Kind::RandomInit;
+    po.model.config.depth = args.value("depth").toInt();
+    po.model.config.segments = args.value("segments").toInt();
+    po.model.inputSize = args.value("input").toInt();
+    po.device = deviceFromName(args.value("device"));
+    po.batchSize = args.value("batch").toInt();
+    return po;
+}
 
 bool runFfmpeg(const QStringList& arguments, QString* error)
 {
@@ -140,13 +147,7 @@ int benchLongFootage(const QString& folder, const QCommandLineParser& args)
     std::printf("long footage: %d s of %s H.264 (%lld frames), made in %.1f s\n", seconds, qPrintable(size),
                 (long long)record.frameCount, t.elapsed() / 1000.0);
 
-    PrelabelOptions po;
-    po.model.kind = ModelSource::Kind::RandomInit;
-    po.model.config.depth = args.value("depth").toInt();
-    po.model.config.segments = args.value("segments").toInt();
-    po.model.inputSize = args.value("input").toInt();
-    po.device = deviceFromName(args.value("device"));
-    po.batchSize = args.value("batch").toInt();
+    PrelabelOptions po = prelabelOptions(args);
     po.slidingWindow = true;
     po.videos = {video};
     const double before = residentMiB();
@@ -189,13 +190,7 @@ int benchPrelabel(const QString& folder, const QCommandLineParser& args)
     }
     std::printf("project: %d clips of %d frames, %dx%d, generated in %.1f s\n", int(p.segmentIds.size()), o.framesPerVideo,
                 o.size, o.size, t.elapsed() / 1000.0);
-    PrelabelOptions po;
-    po.model.kind = ModelSource::Kind::RandomInit;
-    po.model.config.depth = args.value("depth").toInt();
-    po.model.config.segments = args.value("segments").toInt();
-    po.model.inputSize = args.value("input").toInt();
-    po.device = deviceFromName(args.value("device"));
-    po.batchSize = args.value("batch").toInt();
+    PrelabelOptions po = prelabelOptions(args);
     // Warm-up outside the timed run (allocator, kernels), on a throw-away version.
     {
         PrelabelOptions warm = po;
