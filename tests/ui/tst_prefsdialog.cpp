@@ -3,6 +3,8 @@
 // from the taxonomy's scheme, conflicts are named, and the shortcut sheet shows and filters them.
 #include "TestSupport.h"
 
+#include "ManetModel.h"
+
 #include "labeling/ClassHotkeys.h"
 #include "prefs/Preferences.h"
 #include "prefs/PreferencesDialog.h"
@@ -85,6 +87,23 @@ private Q_SLOTS:
         QCOMPARE(p.windowFrames, 48);
         QCOMPARE(p.strideFrames, 12);
         QCOMPARE(ui::paletteForTheme("dark", QPalette()).color(QPalette::Window).lightness() < 80, true);
+    }
+
+    // Where the CPU computes bf16 natively, a third choice pre-labels in bfloat16; it survives a reload.
+    void bfloat16ChoiceWhereTheCpuHasIt()
+    {
+        ui::PreferencesDialog dialog(m_settings.get(), taxonomy());
+        dialog.show();
+        auto* device = dialog.findChild<QComboBox*>("device");
+        if (!mas::model::ManetModel::cpuHasNativeBFloat16()) {
+            QCOMPARE(device->findData("cpu-bf16"), -1);
+            QSKIP("this CPU lacks AVX512-BF16: the choice is not offered");
+        }
+        QCOMPARE(device->count(), 3);
+        device->setFocus();
+        QTest::keyClick(device, Qt::Key_End);
+        dialog.apply();
+        QCOMPARE(ui::Preferences::load(*m_settings).device, QString("cpu-bf16"));
     }
 
     void cancelWritesNothing()

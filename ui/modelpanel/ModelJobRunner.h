@@ -20,7 +20,7 @@ QString toString(ModelJobKind kind); // "pre-label", "fine-tune", "evaluate"
 struct ModelJobRequest {
     ModelJobKind kind = ModelJobKind::PreLabel;
     store::Id modelVersionId = 0;       // the version to run / fine-tune from / evaluate (0: the active one)
-    QString device = QStringLiteral("cpu"); // "cpu" or "cuda" (Preferences::device)
+    QString device = QStringLiteral("cpu"); // "cpu", "cuda" or "cpu-bf16" (Preferences::device)
     int windowFrames = 60;              // pre-label on long footage: sliding window and stride
     int strideFrames = 30;
     store::Id splitPlanId = 0;          // fine-tune / evaluate: which split plan (0: the newest)

@@ -131,7 +131,8 @@ Status WorkerJobRunner::start(const ModelJobRequest& request)
     if (request.device == QLatin1String("cuda") && !model::ManetModel::cudaAvailable())
         return Error{tr("no CUDA device is available: choose the CPU in the preferences")};
     const worker::ProjectDataFactory data = worker::StoreProjectData::factory(m_store);
-    const model::Device device = worker::deviceFromName(request.device);
+    const bool bfloat16 = request.device == QLatin1String("cpu-bf16");
+    const model::Device device = worker::deviceFromName(bfloat16 ? QStringLiteral("cpu") : request.device);
     std::shared_ptr<worker::Job> job;
     switch (request.kind) {
     case ModelJobKind::PreLabel: {
@@ -141,6 +142,7 @@ Status WorkerJobRunner::start(const ModelJobRequest& request)
         for (store::Id id : request.segmentIds)
             o.itemKeys << QString::number(id);
         o.alsoUnsegmentedVideos = request.segmentIds.isEmpty();
+        o.bfloat16 = bfloat16;
         o.windows.window = std::max(request.windowFrames, 1);
         o.windows.stride = std::max(request.strideFrames, 1);
         job = std::make_shared<worker::PrelabelJob>(data, o);

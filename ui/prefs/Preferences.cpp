@@ -11,7 +11,7 @@ Preferences Preferences::load(const QSettings& settings)
     Preferences p;
     p.frameCacheMB = std::clamp(settings.value(QStringLiteral("prefs/frameCacheMB"), p.frameCacheMB).toInt(), 16, 65536);
     const QString device = settings.value(QStringLiteral("prefs/device"), p.device).toString();
-    p.device = device == QLatin1String("cuda") ? device : QStringLiteral("cpu");
+    p.device = device == QLatin1String("cuda") || device == QLatin1String("cpu-bf16") ? device : QStringLiteral("cpu");
     const QString theme = settings.value(QStringLiteral("prefs/theme"), p.theme).toString();
     p.theme = theme == QLatin1String("dark") ? theme : QStringLiteral("light");
     p.windowFrames = std::max(1, settings.value(QStringLiteral("prefs/windowFrames"), p.windowFrames).toInt());

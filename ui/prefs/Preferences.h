@@ -11,7 +11,7 @@ namespace mas::ui {
 
 struct Preferences {
     int frameCacheMB = 512;        // decoded-frame cache of the player
-    QString device = QStringLiteral("cpu"); // "cpu" or "cuda": where model jobs run
+    QString device = QStringLiteral("cpu"); // "cpu", "cuda", or "cpu-bf16" (CPU, pre-labels in bfloat16): where model jobs run
     QString theme = QStringLiteral("light"); // "light" or "dark"
     int windowFrames = 60;         // sliding window of pre-labeling on long footage
     int strideFrames = 30;

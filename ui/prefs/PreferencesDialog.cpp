@@ -2,6 +2,8 @@
 
 #include "labeling/ClassHotkeys.h"
 
+#include "ManetModel.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -55,6 +57,8 @@ QWidget* PreferencesDialog::buildGeneralTab()
     m_device->setObjectName(QStringLiteral("device"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
     m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    if (model::ManetModel::cpuHasNativeBFloat16())
+        m_device->addItem(tr("CPU, bfloat16 pre-labels (about 1.4x faster here)"), QStringLiteral("cpu-bf16"));
     m_device->setToolTip(tr("Where pre-labeling, fine-tuning and evaluation run"));
     form->addRow(tr("Model &device:"), m_device);
     m_theme = new QComboBox(tab);
