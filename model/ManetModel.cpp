@@ -16,7 +16,8 @@ using detail::shapeText;
 
 namespace {
 
-void ensureThreads()
+// Once per process, at the first model: intra-op threads from the hardware, large activations kept in the heap.
+void ensureProcessSetup()
 {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -174,7 +175,7 @@ const ManetModel::Impl& ManetModel::impl() const { return *m_impl; }
 
 Result<ManetModel> ManetModel::create(const ManetConfig& config)
 {
-    ensureThreads();
+    ensureProcessSetup();
     if (config.depth != 18 && config.depth != 34 && config.depth != 50)
         return Result<ManetModel>::failure("MANet depth " + std::to_string(config.depth) + " is not supported (18, 34 or 50)");
     if (config.numClasses < 1 || config.embeddingDim < 1 || config.segments < 1)

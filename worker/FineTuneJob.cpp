@@ -8,10 +8,7 @@
 #include "ParticipantSplit.h"
 #include "PrelabelJob.h"
 
-#include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QDir>
-#include <QFile>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>

@@ -14,6 +14,19 @@
 
 using namespace mas::model;
 
+namespace {
+
+// Frames with varied, deterministic values in [-1, 1): `clips` clips of 8 frames, 3 x size x size each.
+std::vector<float> patternedClips(int clips, int size)
+{
+    std::vector<float> v(size_t(clips) * 8 * 3 * size * size);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
+    return v;
+}
+
+} // namespace
+
 class TestManetParity : public QObject {
     Q_OBJECT
 private:
@@ -126,9 +139,7 @@ void TestManetParity::temporalShiftMovesChannelsAcrossFrames()
     config.depth = 18;
     Result<ManetModel> model = ManetModel::create(config);
     QVERIFY(model.ok());
-    std::vector<float> clip(8 * 3 * 32 * 32);
-    for (size_t i = 0; i < clip.size(); ++i)
-        clip[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
+    const std::vector<float> clip = patternedClips(1, 32);
     std::vector<float> reversed(clip.size());
     const size_t frame = 3 * 32 * 32;
     for (size_t t = 0; t < 8; ++t)
@@ -148,12 +159,6 @@ void TestManetParity::fusedInferenceFollowsBatchSizesAndTraining()
     config.depth = 18;
     Result<ManetModel> model = ManetModel::create(config);
     QVERIFY(model.ok());
-    auto clips = [](int count, int size) {
-        std::vector<float> v(size_t(count) * 8 * 3 * size * size);
-        for (size_t i = 0; i < v.size(); ++i)
-            v[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
-        return v;
-    };
     auto compare = [&](const std::vector<float>& input, int count, int size) {
         const FrameBatch frames{input.data(), int64_t(count) * 8, 3, size, size};
         model->setFusedInference(true);
@@ -166,7 +171,7 @@ void TestManetParity::fusedInferenceFollowsBatchSizesAndTraining()
         const double diff = mas::test::relativeDifference(fused->logits, plain->logits);
         QVERIFY2(diff < 1e-5, qPrintable(QString("%1 clips at %2 px: fused differs by %3").arg(count).arg(size).arg(diff)));
     };
-    const auto two = clips(2, 48), one = clips(1, 48), larger = clips(1, 64);
+    const auto two = patternedClips(2, 48), one = patternedClips(1, 48), larger = patternedClips(1, 64);
     compare(two, 2, 48);
     compare(one, 1, 48);
     compare(larger, 1, 64);
@@ -196,9 +201,7 @@ void TestManetParity::bfloat16InferenceStaysCloseToFloat32()
     config.depth = 18;
     Result<ManetModel> model = ManetModel::create(config);
     QVERIFY(model.ok());
-    std::vector<float> input(size_t(4) * 8 * 3 * 64 * 64);
-    for (size_t i = 0; i < input.size(); ++i)
-        input[i] = float((i * 2654435761u) % 1000) / 500.f - 1.f;
+    const std::vector<float> input = patternedClips(4, 64);
     const FrameBatch frames{input.data(), 32, 3, 64, 64};
     Result<ForwardOutput> exact = model->forward(frames);
     model->setBFloat16Inference(true);

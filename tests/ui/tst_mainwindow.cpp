@@ -20,39 +20,10 @@
 using namespace mas;
 using namespace mas::ui;
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject, private test::ShellWindowDriver {
     Q_OBJECT
 private:
     test::ShellFixture fixture;
-    std::unique_ptr<MainWindow> window;
-
-    store::ProjectStore& projectStore() { return window->workspace()->store(); }
-    QVector<store::Segment> segments()
-    {
-        auto s = projectStore().segmentsOfVideo(window->currentVideo());
-        return s ? s.value() : QVector<store::Segment>{};
-    }
-    std::optional<store::Segment> segmentAt(int64_t start, int64_t end)
-    {
-        for (const store::Segment& s : segments())
-            if (s.startFrame == start && s.endFrame == end)
-                return s;
-        return std::nullopt;
-    }
-    void key(int k, Qt::KeyboardModifiers m = Qt::NoModifier)
-    {
-        QTest::keyClick(window->focusWidget() ? window->focusWidget() : window.get(), Qt::Key(k), m);
-    }
-    void waitFrame(int frame)
-    {
-        QTRY_COMPARE_WITH_TIMEOUT(window->player().currentFrame(), frame, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(window->videoView().shownFrame(), frame, 10000);
-    }
-    void screenshot(const QString& name)
-    {
-        QCoreApplication::processEvents();
-        QVERIFY(window->grab().save(test::artifactPath(name)));
-    }
     // Center of frame `f`'s boundary on a track, in timeline coordinates.
     QPoint pointAt(double frame, int track)
     {

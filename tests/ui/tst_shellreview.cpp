@@ -29,13 +29,11 @@
 using namespace mas;
 using namespace mas::ui;
 
-class TestShellReview : public QObject {
+class TestShellReview : public QObject, private test::ShellWindowDriver {
     Q_OBJECT
 private:
     test::ShellFixture fixture;
-    std::unique_ptr<MainWindow> window;
 
-    store::ProjectStore& projectStore() { return window->workspace()->store(); }
     PanelDocks& panels() { return *window->panels(); }
     ReviewQueueWidget& queue() { return *panels().review(); }
     QVector<store::Label> labelsOf(store::Id segment)
@@ -44,29 +42,6 @@ private:
         return labels ? labels.value() : QVector<store::Label>{};
     }
     int classIdOf(const QString& code) { return projectStore().taxonomy().classByCode(code)->id; }
-    std::optional<store::Segment> segmentAt(int64_t start, int64_t end)
-    {
-        const auto segments = projectStore().segmentsOfVideo(window->currentVideo());
-        if (segments)
-            for (const store::Segment& s : segments.value())
-                if (s.startFrame == start && s.endFrame == end)
-                    return s;
-        return std::nullopt;
-    }
-    void key(int k, Qt::KeyboardModifiers m = Qt::NoModifier)
-    {
-        QTest::keyClick(window->focusWidget() ? window->focusWidget() : window.get(), Qt::Key(k), m);
-    }
-    void waitFrame(int frame)
-    {
-        QTRY_COMPARE_WITH_TIMEOUT(window->player().currentFrame(), frame, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(window->videoView().shownFrame(), frame, 10000);
-    }
-    void screenshot(const QString& name)
-    {
-        QCoreApplication::processEvents();
-        QVERIFY(window->grab().save(test::artifactPath(name)));
-    }
     // Selects the queue row of `segment` (the filter must show it) and gives the table focus.
     void selectQueueRow(store::Id segment)
     {

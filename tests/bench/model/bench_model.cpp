@@ -55,16 +55,6 @@ double peakRssMiB()
     return u.ru_maxrss / 1024.0;
 }
 
-bool cpuHas(const std::string& flag)
-{
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("flags", 0) == 0)
-            return (" " + line + " ").find(" " + flag + " ") != std::string::npos;
-    return false;
-}
-
 struct Timed {
     double clipsPerSecond = 0;
     std::vector<float> logits;
@@ -113,7 +103,7 @@ int main(int argc, char** argv)
 
     std::printf("MANet inference, float32, 8 segments, 224x224, %d timed iterations after one warm-up\n", iters);
     std::printf("CUDA available: %s; bf16: %s\n", ManetModel::cudaAvailable() ? "yes" : "no",
-                cpuHas("avx512_bf16") ? "CPU has AVX512-BF16 (own row, not eligible as fastest within 1e-4)"
+                ManetModel::cpuHasNativeBFloat16() ? "CPU has AVX512-BF16 (own row, not eligible as fastest within 1e-4)"
                                       : "this CPU lacks AVX512-BF16 (bf16 row emulated, slow)");
     std::printf("(eager-tm: eager with the app's allocator setting; ratio-tm: clips/s over it)\n");
     std::printf("%-8s %5s %-22s %10s %10s %8s %10s %8s %12s\n", "model", "batch", "variant", "clips/s", "eager", "ratio", "eager-tm",
