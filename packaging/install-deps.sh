@@ -14,6 +14,7 @@ PACKAGES=(
   libopenblas0-openmp  # LibTorch's BLAS (Linear layers, head training): the reference libblas3 is ~15x slower
   ffmpeg xvfb xauth
   dpkg-dev file
+  ccache  # rebuilds of the torch-heavy files (CMake uses it when present)
 )
 
 missing=()
