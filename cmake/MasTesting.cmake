@@ -1,6 +1,7 @@
 # mas_add_test(NAME SOURCES a.cpp b.cpp LIBS mas_core [LABELS x] [TIMEOUT s])
 # One Qt Test executable per tested class, registered with CTest under a unique name,
-# run headless, told where ../shared and the artifact folder are.
+# run headless, told where ../shared and the artifact folder are, with the options of the build's
+# sanitizer (MAS_TEST_SANITIZER_ENV, cmake/MasCompilerSettings.cmake).
 set(MAS_TEST_ARTIFACTS_DIR "${CMAKE_BINARY_DIR}/test-artifacts")
 file(MAKE_DIRECTORY "${MAS_TEST_ARTIFACTS_DIR}")
 
@@ -16,5 +17,5 @@ function(mas_add_test NAME)
   set_tests_properties(${NAME} PROPERTIES
     TIMEOUT ${T_TIMEOUT}
     LABELS "${T_LABELS}"
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;MAS_SHARED_DIR=${MAS_SHARED_DIR};MAS_TEST_ARTIFACTS=${MAS_TEST_ARTIFACTS_DIR};MAS_SOURCE_DIR=${PROJECT_SOURCE_DIR};ASAN_OPTIONS=detect_leaks=0")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;MAS_SHARED_DIR=${MAS_SHARED_DIR};MAS_TEST_ARTIFACTS=${MAS_TEST_ARTIFACTS_DIR};MAS_SOURCE_DIR=${PROJECT_SOURCE_DIR};${MAS_TEST_SANITIZER_ENV}")
 endfunction()

@@ -2,6 +2,7 @@
 #include "store/ProjectStore.h"
 
 #include "store/ProjectFileCheck.h"
+#include "store/ProjectStorage.h"
 #include "store/ProjectStoreImpl.h"
 #include "store/Schema.h"
 
@@ -10,6 +11,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QThread>
+#include <QUrl>
 
 #include <atomic>
 
@@ -30,26 +32,38 @@ QString uniqueConnectionName()
         .arg(reinterpret_cast<quintptr>(QThread::currentThreadId()), 0, 16);
 }
 
-// Opens the SQLite connection and sets the per-connection pragmas.
+// Opens the SQLite connection, hardens it and sets the per-connection pragmas; checks that the
+// durability settings took effect.
 Status connect(ProjectStore::Impl& d)
 {
     d.connectionName = uniqueConnectionName();
     d.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d.connectionName);
     if (!d.db.isValid())
         return d.error(QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
-    d.db.setDatabaseName(d.path);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+    if (d.immutable) {
+        // Read-only media: SQLite can make no -shm file there, and nobody can change the file, so it
+        // is read as immutable (no locks, no shared memory).
+        d.db.setDatabaseName(QUrl::fromLocalFile(d.path).toString(QUrl::FullyEncoded) + QStringLiteral("?immutable=1"));
+        options += QStringLiteral(";QSQLITE_OPEN_URI");
+    } else {
+        d.db.setDatabaseName(d.path);
+    }
     if (d.readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
     d.db.setConnectOptions(options);
     if (!d.db.open())
         return d.error(QStringLiteral("cannot open (%1)").arg(d.db.lastError().text()));
+    if (Status s = hardenConnection(d.db, d.path); !s.ok())
+        return s;
     // Durability: WAL + synchronous=FULL syncs the log at every commit, so a committed edit survives
     // a kill -9 and a power cut. foreign_keys gives ON DELETE CASCADE and catches dangling ids.
     // A clip list of MA-52's size reads ~15 MB: a bigger page cache and memory-mapped reads keep
-    // the open and the filters of the clip browser from spending their time in pread().
+    // the open and the filters of the clip browser from spending their time in pread(). Not on a
+    // removable or network mount: there a vanished file turns a mapped read into SIGBUS.
     QStringList pragmas{QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA cache_size = -65536"),
-                        QStringLiteral("PRAGMA mmap_size = 268435456"), QStringLiteral("PRAGMA temp_store = MEMORY")};
+                        d.mmapOff ? QStringLiteral("PRAGMA mmap_size = 0") : QStringLiteral("PRAGMA mmap_size = 268435456"),
+                        QStringLiteral("PRAGMA temp_store = MEMORY")};
     if (!d.readOnly)
         pragmas << QStringLiteral("PRAGMA journal_mode = WAL") << QStringLiteral("PRAGMA synchronous = FULL");
     for (const QString& pragma : pragmas) {
@@ -57,7 +71,7 @@ Status connect(ProjectStore::Impl& d)
         if (!q.ok())
             return Error{q.error()};
     }
-    return Status::success();
+    return verifyConnectionSettings(d);
 }
 
 Result<QString> metaValue(const ProjectStore::Impl& d, const char* key)
@@ -233,6 +247,7 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& path, 
     if (taxonomy.classCount() == 0)
         return Error{QStringLiteral("%1: the taxonomy has no classes").arg(path)};
     d->mode = OpenMode::ReadWrite;
+    d->mmapOff = inspectProjectStorage(d->path).removableOrNetwork;
     if (Status s = lockForMode(*d); !s.ok())
         return Error{s.error()};
     if (Status s = connect(*d); !s.ok()) {
@@ -290,9 +305,21 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString& path, Op
     d->path = QFileInfo(path).absoluteFilePath();
     d->dir = QFileInfo(d->path).absolutePath();
     d->mode = mode;
+    // Read-only media and read-only files open read-only, whatever was asked, and say so.
+    const ProjectStorage storage = inspectProjectStorage(d->path);
+    d->mmapOff = storage.removableOrNetwork;
+    if (const QString why = storage.readOnlyReason(QFileInfo(d->path).fileName()); !why.isEmpty()) {
+        d->mode = OpenMode::ReadOnly;
+        d->notice = why;
+        d->immutable = storage.readOnlyMedia || storage.folderNotWritable;
+    }
     if (Status s = lockForMode(*d); !s.ok())
         return Error{s.error()};
     if (Status s = connect(*d); !s.ok())
+        return Error{s.error()};
+    // Before anything reads or writes a row: a file carrying its own triggers, views or virtual
+    // tables is refused (the connection already keeps triggers and views from running).
+    if (Status s = refuseForeignSchemaObjects(*d); !s.ok())
         return Error{s.error()};
     if (Status s = loadProject(*d); !s.ok())
         return Error{s.error()};
@@ -310,6 +337,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openAnotherConnection() cons
     d2->path = d->path;
     d2->dir = d->dir;
     d2->mode = d->readOnly ? OpenMode::ReadOnly : OpenMode::ReadWrite;
+    d2->immutable = d->immutable;
+    d2->mmapOff = d->mmapOff;
     if (Status s = lockForMode(*d2); !s.ok())
         return Error{s.error()};
     if (Status s = connect(*d2); !s.ok())
@@ -333,6 +362,7 @@ QString ProjectStore::cacheDir() const
 }
 
 bool ProjectStore::isReadOnly() const { return d->readOnly; }
+QString ProjectStore::connectionSettings() const { return describeConnection(*d); }
 QString ProjectStore::notice() const { return d->notice; }
 ProjectMeta ProjectStore::meta() const { return d->meta; }
 const Taxonomy& ProjectStore::taxonomy() const { return d->taxonomy; }

@@ -47,8 +47,13 @@ public:
     QString path() const;            // absolute path of the .mas file
     QString projectDir() const;      // the folder video paths are relative to
     QString cacheDir() const;        // `P.mas.cache/` next to the file (created on first call)
+    // Read-only when asked, when another process holds it (PreferReadWrite), and always for a file on
+    // read-only media or marked read-only (then notice() says so).
     bool isReadOnly() const;
     QString notice() const;          // why it was opened read-only, or ""
+    // The connection's settings as SQLite reports them, for `project info` and tests:
+    // "journal_mode=wal synchronous=2 mmap_size=... trusted_schema=0 defensive=1 triggers=0 views=0 ..."
+    QString connectionSettings() const;
     ProjectMeta meta() const;
     const Taxonomy& taxonomy() const;
     // "ok", or what `PRAGMA integrity_check` reports.

@@ -24,6 +24,8 @@ struct ProjectStore::Impl {
     QString currentAnnotatorName;
     std::shared_ptr<ProjectLock> lock; // null when read-only
     int transactionDepth = 0;          // open Transactions; inner ones are savepoints
+    bool immutable = false;            // read-only media: opened with SQLite's immutable=1 (no -shm possible)
+    bool mmapOff = false;              // removable or network mount: no memory-mapped reads
 
     ~Impl();
 
@@ -72,6 +74,21 @@ private:
     bool m_open = false;
     QString m_savepoint;     // non-empty when nested
 };
+
+// --- the connection's safety (ProjectConnection.cpp) -------------------------------------------
+// Defensive mode on, the schema untrusted (no functions with side effects from it), triggers and
+// views off, extension loading off: the app's schema has no trigger or view, and those of a file
+// from someone else would run on open and on every edit. Errors name `path`.
+Status hardenConnection(QSqlDatabase& db, const QString& path);
+// After the pragmas: a writable store really runs WAL with synchronous=FULL, and mmap is as asked.
+Status verifyConnectionSettings(const ProjectStore::Impl& d);
+// Triggers, views and virtual tables that the app's schema does not have, as "trigger 'x'";
+// `schema` is "main" or an attached database's name.
+Result<QStringList> foreignSchemaObjects(const QSqlDatabase& db, const QString& path, const QString& schema = QStringLiteral("main"));
+// Refuses a file with such objects, saying how to make a cleaned copy.
+Status refuseForeignSchemaObjects(const ProjectStore::Impl& d);
+// "journal_mode=wal synchronous=2 mmap_size=268435456 trusted_schema=0 defensive=1 triggers=0 views=0"
+QString describeConnection(const ProjectStore::Impl& d);
 
 inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 inline QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }

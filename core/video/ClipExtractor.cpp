@@ -77,8 +77,12 @@ VideoResult<VideoOk> openForWriting(Output& out)
 {
     int rc = 0;
     if (!(out.ctx->oformat->flags & AVFMT_NOFILE)) {
-        const QByteArray name = out.path.toUtf8();
-        rc = avio_open(&out.ctx->pb, name.constData(), AVIO_FLAG_WRITE);
+        // A local file only: "file:" + the absolute path, the file protocol alone.
+        const QByteArray name = "file:" + QFile::encodeName(QFileInfo(out.path).absoluteFilePath());
+        AVDictionary* options = nullptr;
+        av_dict_set(&options, "protocol_whitelist", "file", 0);
+        rc = avio_open2(&out.ctx->pb, name.constData(), AVIO_FLAG_WRITE, nullptr, &options);
+        av_dict_free(&options);
         if (rc < 0)
             return fileFailure(VideoErrorKind::WriteFailed, out.target, QStringLiteral("cannot open the temporary file"), rc);
     }

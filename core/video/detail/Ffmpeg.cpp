@@ -1,10 +1,46 @@
 #include "video/detail/Ffmpeg.h"
 
+#include <QFile>
 #include <QFileInfo>
 
 #include <cmath>
 
 namespace mas::ff {
+
+namespace {
+
+// Demuxers that read other files or URLs named inside the file (playlists, manifests, session
+// descriptions, concat scripts): a local "video" must never make FFmpeg fetch or open anything else.
+struct RefusedDemuxer {
+    const char* name;
+    const char* what;
+};
+constexpr RefusedDemuxer kRefusedDemuxers[] = {
+    {"hls", "an HLS playlist"},          {"applehttp", "an HLS playlist"},
+    {"dash", "a DASH manifest"},         {"webm_dash_manifest", "a DASH manifest"},
+    {"concat", "an FFmpeg concat list"}, {"sdp", "an SDP session description"},
+    {"rtsp", "an RTSP stream"},          {"rtp", "an RTP stream"},
+    {"imf", "an IMF composition"},       {"tee", "a tee list"},
+    {"lavfi", "a filter graph"},
+};
+
+const RefusedDemuxer* refusedDemuxer(const char* name)
+{
+    if (!name)
+        return nullptr;
+    // A demuxer may have several comma-separated names ("mov,mp4,m4a,3gp,3g2,mj2").
+    const QList<QByteArray> names = QByteArray(name).split(',');
+    for (const RefusedDemuxer& d : kRefusedDemuxers)
+        if (names.contains(QByteArray(d.name)))
+            return &d;
+    return nullptr;
+}
+
+// Local files only: the file protocol (no pipe is needed by any input the app opens), for the file
+// itself and for anything a demuxer might open on its behalf.
+constexpr char kProtocolWhitelist[] = "file";
+
+} // namespace
 
 FormatContextPtr openInput(const QString& path, InterruptDeadline* watchdog, QString* error)
 {
@@ -21,29 +57,68 @@ FormatContextPtr openInput(const QString& path, InterruptDeadline* watchdog, QSt
         *error = QStringLiteral("%1: the file is empty (0 bytes)").arg(path);
         return {};
     }
+    // "file:" + the absolute path: a name such as "concat:a|b" or "http://x" is a file name here,
+    // never a protocol.
+    const QByteArray url = "file:" + QFile::encodeName(info.absoluteFilePath());
+    AVIOInterruptCB interrupt{nullptr, nullptr};
+    if (watchdog) {
+        interrupt = {&InterruptDeadline::callback, watchdog};
+        watchdog->arm(std::chrono::seconds(20));
+    }
+    auto disarm = [watchdog] {
+        if (watchdog)
+            watchdog->disarm();
+    };
+    // Which demuxer the content asks for, before any demuxer runs: playlists and stream descriptions
+    // are refused here, so their URLs are never even parsed.
+    const AVInputFormat* format = nullptr;
+    {
+        AVDictionary* ioOptions = nullptr;
+        av_dict_set(&ioOptions, "protocol_whitelist", kProtocolWhitelist, 0);
+        AVIOContext* probe = nullptr;
+        int rc = avio_open2(&probe, url.constData(), AVIO_FLAG_READ, watchdog ? &interrupt : nullptr, &ioOptions);
+        av_dict_free(&ioOptions);
+        if (rc < 0) {
+            *error = QStringLiteral("%1: cannot read the file (%2)").arg(path, errorText(rc));
+            disarm();
+            return {};
+        }
+        rc = av_probe_input_buffer2(probe, &format, url.constData(), nullptr, 0, 0);
+        avio_closep(&probe);
+        if (rc < 0 || !format) {
+            *error = QStringLiteral("%1: not a readable media file (%2)").arg(path, errorText(rc < 0 ? rc : AVERROR_INVALIDDATA));
+            disarm();
+            return {};
+        }
+    }
+    if (const RefusedDemuxer* refused = refusedDemuxer(format->name)) {
+        *error = QStringLiteral("%1: %2 (FFmpeg format '%3'), not a video file; MicroAction Studio opens no playlists, "
+                                "manifests or network streams")
+                     .arg(path, QLatin1String(refused->what), QLatin1String(format->name));
+        disarm();
+        return {};
+    }
     AVFormatContext* raw = avformat_alloc_context();
     if (!raw) {
         *error = QStringLiteral("%1: out of memory").arg(path);
+        disarm();
         return {};
     }
-    if (watchdog) {
-        raw->interrupt_callback.callback = &InterruptDeadline::callback;
-        raw->interrupt_callback.opaque = watchdog;
-        watchdog->arm(std::chrono::seconds(20));
-    }
-    const QByteArray utf8 = path.toUtf8();
+    if (watchdog)
+        raw->interrupt_callback = interrupt;
+    AVDictionary* options = nullptr;
+    av_dict_set(&options, "protocol_whitelist", kProtocolWhitelist, 0);
     // avformat_open_input frees the context on failure.
-    int rc = avformat_open_input(&raw, utf8.constData(), nullptr, nullptr);
+    int rc = avformat_open_input(&raw, url.constData(), format, &options);
+    av_dict_free(&options);
     if (rc < 0) {
         *error = QStringLiteral("%1: not a readable media file (%2)").arg(path, errorText(rc));
-        if (watchdog)
-            watchdog->disarm();
+        disarm();
         return {};
     }
     FormatContextPtr ctx(raw);
     rc = avformat_find_stream_info(ctx.get(), nullptr);
-    if (watchdog)
-        watchdog->disarm();
+    disarm();
     if (rc < 0) {
         *error = QStringLiteral("%1: cannot read stream information (%2)").arg(path, errorText(rc));
         return {};

@@ -95,7 +95,9 @@ struct InterruptDeadline {
     }
 };
 
-// Opens `path` for reading with `watchdog` installed (may be null). On failure returns null and
+// Opens `path` for reading with `watchdog` installed (may be null): local files only (the file
+// protocol, for the file and anything its demuxer would open), and never a playlist, manifest or
+// stream description (HLS, DASH, concat, SDP, ...), whatever the file is named. On failure returns null and
 // fills *error with a message naming the file.
 FormatContextPtr openInput(const QString& path, InterruptDeadline* watchdog, QString* error);
 
