@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace mas::model {
@@ -35,7 +34,39 @@ std::vector<double> unitVector(uint64_t seed, int64_t dim)
 
 } // namespace
 
-Result<LabelEmbeddings> LabelEmbeddings::loadNpy(const std::string& path)
+namespace {
+
+// The text after `'key':` (spaces skipped) in a .npy header dict, or npos.
+size_t headerValue(const std::string& header, const std::string& key)
+{
+    size_t at = header.find("'" + key + "'");
+    if (at == std::string::npos)
+        return at;
+    at += key.size() + 2;
+    while (at < header.size() && header[at] == ' ')
+        ++at;
+    if (at >= header.size() || header[at] != ':')
+        return std::string::npos;
+    ++at;
+    while (at < header.size() && header[at] == ' ')
+        ++at;
+    return at;
+}
+
+// A decimal number of at most 9 digits at `at` (advanced past it); -1 otherwise.
+int64_t smallNumber(const std::string& text, size_t& at)
+{
+    int64_t n = 0;
+    size_t digits = 0;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+        if (++digits > 9)
+            return -1;
+        n = n * 10 + (text[at++] - '0');
+    }
+    return digits > 0 ? n : -1;
+}
+
+Result<LabelEmbeddings> readNpy(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -56,24 +87,49 @@ Result<LabelEmbeddings> LabelEmbeddings::loadNpy(const std::string& path)
         return Result<LabelEmbeddings>::failure(path + ": bad .npy header");
     std::string header(headerLength, '\0');
     in.read(header.data(), headerLength);
-    std::smatch m;
-    if (!std::regex_search(header, m, std::regex(R"('descr':\s*'([<|>])([fi])(\d)')")))
+    if (!in)
+        return Result<LabelEmbeddings>::failure(path + ": the .npy header is cut short");
+    size_t at = headerValue(header, "descr");
+    if (at == std::string::npos || at + 4 >= header.size() || header[at] != '\'')
         return Result<LabelEmbeddings>::failure(path + ": .npy without a dtype");
-    const std::string order = m[1], kind = m[2];
-    const int width = std::stoi(m[3]);
-    if (order == ">" || kind != "f" || (width != 4 && width != 8))
+    const char order = header[at + 1], kind = header[at + 2], widthChar = header[at + 3];
+    if (order == '>' || kind != 'f' || (widthChar != '4' && widthChar != '8') || header[at + 4] != '\'')
         return Result<LabelEmbeddings>::failure(path + ": .npy must hold little-endian float32 or float64 values");
-    if (std::regex_search(header, std::regex(R"('fortran_order':\s*True)")))
+    const int width = widthChar - '0';
+    at = headerValue(header, "fortran_order");
+    if (at != std::string::npos && header.compare(at, 4, "True") == 0)
         return Result<LabelEmbeddings>::failure(path + ": .npy in Fortran order is not supported");
-    if (!std::regex_search(header, m, std::regex(R"('shape':\s*\((\d+),\s*(\d+)\))")))
+    at = headerValue(header, "shape");
+    int64_t classes = -1, dim = -1;
+    if (at != std::string::npos && at < header.size() && header[at] == '(') {
+        ++at;
+        classes = smallNumber(header, at);
+        if (at < header.size() && header[at] == ',') {
+            ++at;
+            while (at < header.size() && header[at] == ' ')
+                ++at;
+            dim = smallNumber(header, at);
+            if (at >= header.size() || header[at] != ')')
+                dim = -1;
+        }
+    }
+    if (classes < 0 || dim < 0)
         return Result<LabelEmbeddings>::failure(path + ": .npy must be 2-D [classes, dim]");
     LabelEmbeddings e;
-    e.classes = std::stoll(m[1]);
-    e.dim = std::stoll(m[2]);
+    e.classes = classes;
+    e.dim = dim;
     e.source = path;
     if (e.classes <= 0 || e.dim <= 0 || e.classes * e.dim > (int64_t(1) << 28))
-        return Result<LabelEmbeddings>::failure(path + ": implausible shape");
+        return Result<LabelEmbeddings>::failure(path + ": implausible shape [" + std::to_string(classes) + ", " +
+                                                std::to_string(dim) + "]");
     const size_t count = static_cast<size_t>(e.classes * e.dim);
+    // The data must be there before memory is taken for it.
+    const std::streampos dataStart = in.tellg();
+    in.seekg(0, std::ios::end);
+    const std::streampos end = in.tellg();
+    if (dataStart < 0 || end < dataStart || static_cast<uint64_t>(end - dataStart) < count * static_cast<uint64_t>(width))
+        return Result<LabelEmbeddings>::failure(path + ": the file is shorter than its shape says");
+    in.seekg(dataStart);
     e.values.resize(count);
     if (width == 4) {
         in.read(reinterpret_cast<char*>(e.values.data()), static_cast<std::streamsize>(count * 4));
@@ -88,8 +144,24 @@ Result<LabelEmbeddings> LabelEmbeddings::loadNpy(const std::string& path)
     return e;
 }
 
-Status LabelEmbeddings::saveNpy(const std::string& path) const
+} // namespace
+
+Result<LabelEmbeddings> LabelEmbeddings::loadNpy(const std::string& path)
 {
+    try {
+        return readNpy(path);
+    } catch (const std::bad_alloc&) {
+        return Result<LabelEmbeddings>::failure(path + ": out of memory reading the .npy file");
+    } catch (const std::exception& e) {
+        return Result<LabelEmbeddings>::failure(path + ": " + e.what());
+    }
+}
+
+namespace {
+Status writeNpy(const LabelEmbeddings& e, const std::string& path)
+{
+    const int64_t classes = e.classes, dim = e.dim;
+    const std::vector<float>& values = e.values;
     std::ostringstream h;
     h << "{'descr': '<f4', 'fortran_order': False, 'shape': (" << classes << ", " << dim << "), }";
     std::string header = h.str();
@@ -107,12 +179,28 @@ Status LabelEmbeddings::saveNpy(const std::string& path) const
     return out ? Status::success() : Status::failure(path + ": writing failed");
 }
 
+} // namespace
+
+Status LabelEmbeddings::saveNpy(const std::string& path) const
+{
+    try {
+        return writeNpy(*this, path);
+    } catch (const std::exception& e) {
+        return Status::failure(path + ": " + e.what());
+    }
+}
+
 LabelEmbeddings LabelEmbeddings::deriveFromTaxonomy(const std::vector<int>& classToBodyPart, int64_t dim)
 {
     LabelEmbeddings e;
     e.classes = static_cast<int64_t>(classToBodyPart.size());
     e.dim = dim;
     e.source = "derived:taxonomy-v1";
+    for (int part : classToBodyPart)
+        if (dim <= 0 || dim > 65536 || part < -1) { // nothing sensible to derive (no Result here): an empty matrix
+            e.classes = e.dim = 0;
+            return e;
+        }
     e.values.reserve(static_cast<size_t>(e.classes * dim));
     for (int64_t k = 0; k < e.classes; ++k) {
         const auto part = unitVector(0x424F4459ull * 1000003ull + static_cast<uint64_t>(classToBodyPart[k] + 1), dim);

@@ -1,12 +1,14 @@
 #include "ManetModel.h"
 
+#include "detail/CheckpointMetadata.h"
 #include "detail/LargeAllocations.h"
 #include "detail/ModelImpl.h"
+
+#include "CheckpointLimits.h"
 
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 namespace mas::model {
@@ -26,33 +28,49 @@ void ensureProcessSetup()
     });
 }
 
+std::string oneLine(std::string text)
+{
+    for (char& c : text)
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    return text;
+}
+
+// Every public entry point runs its body through this: nothing thrown inside model/ (c10::Error, bad_alloc,
+// anything else) leaves it; it becomes an error value that starts with `what` (the file, where there is one).
 template <typename T, typename F>
 Result<T> guarded(const std::string& what, F&& body)
 {
     try {
         return body();
     } catch (const c10::Error& e) {
-        return Result<T>::failure(what + ": " + e.what_without_backtrace());
+        return Result<T>::failure(what + ": " + oneLine(e.what_without_backtrace()));
+    } catch (const std::bad_alloc&) {
+        return Result<T>::failure(what + ": out of memory");
     } catch (const std::exception& e) {
-        return Result<T>::failure(what + ": " + e.what());
+        return Result<T>::failure(what + ": " + oneLine(e.what()));
+    } catch (...) {
+        return Result<T>::failure(what + ": unknown error");
     }
 }
 
-int depthFromEntries(const NamedTensors& entries, const std::string& prefix)
+template <typename F>
+Status guardedStatus(const std::string& what, F&& body)
 {
-    bool bottleneck = false;
-    int layer3Blocks = 0;
-    for (const auto& [key, t] : entries) {
-        if (key.find(".conv3.") != std::string::npos || key.rfind(prefix + "layer1.0.conv3", 0) == 0)
-            bottleneck = true;
-        static const std::regex layer3(R"(layer3\.(\d+)\.)");
-        std::smatch m;
-        if (std::regex_search(key, m, layer3))
-            layer3Blocks = std::max(layer3Blocks, std::stoi(m[1]) + 1);
-    }
-    if (bottleneck)
-        return layer3Blocks == 23 ? 101 : 50;
-    return layer3Blocks >= 6 ? 34 : (layer3Blocks > 0 ? 18 : 0);
+    return guarded<bool>(what, [&]() -> Result<bool> {
+               Status s = body();
+               if (!s)
+                   return s;
+               return true;
+           }).status();
+}
+
+// "path: problem", unless the message already starts with the path.
+Status namingFile(const std::string& path, const Status& s)
+{
+    if (s.ok() || s.error().rfind(path, 0) == 0)
+        return s;
+    return Status::failure(path + ": " + s.error());
 }
 
 const torch::Tensor* find(const NamedTensors& entries, const std::string& key)
@@ -61,14 +79,6 @@ const torch::Tensor* find(const NamedTensors& entries, const std::string& key)
         if (k == key)
             return &t;
     return nullptr;
-}
-
-// Minimal reader of integer fields in our own metadata JSON ("key": 123).
-int jsonInt(const std::string& json, const std::string& key, int fallback)
-{
-    const std::regex re("\"" + key + "\"\\s*:\\s*(-?\\d+)");
-    std::smatch m;
-    return std::regex_search(json, m, re) ? std::stoi(m[1]) : fallback;
 }
 
 } // namespace
@@ -178,8 +188,15 @@ Result<ManetModel> ManetModel::create(const ManetConfig& config)
     ensureProcessSetup();
     if (config.depth != 18 && config.depth != 34 && config.depth != 50)
         return Result<ManetModel>::failure("MANet depth " + std::to_string(config.depth) + " is not supported (18, 34 or 50)");
-    if (config.numClasses < 1 || config.embeddingDim < 1 || config.segments < 1)
-        return Result<ManetModel>::failure("MANet needs at least one class, one embedding dimension and one segment");
+    if (config.numClasses < MetadataBounds::minClasses || config.numClasses > MetadataBounds::maxClasses ||
+        config.embeddingDim < MetadataBounds::minEmbeddingDim || config.embeddingDim > MetadataBounds::maxEmbeddingDim ||
+        config.segments < MetadataBounds::minSegments || config.segments > MetadataBounds::maxSegments)
+        return Result<ManetModel>::failure("MANet needs " + std::to_string(MetadataBounds::minClasses) + "-" +
+                                           std::to_string(MetadataBounds::maxClasses) + " classes, " +
+                                           std::to_string(MetadataBounds::minEmbeddingDim) + "-" +
+                                           std::to_string(MetadataBounds::maxEmbeddingDim) + " embedding dimensions and " +
+                                           std::to_string(MetadataBounds::minSegments) + "-" +
+                                           std::to_string(MetadataBounds::maxSegments) + " segments");
     return guarded<ManetModel>("creating MANet", [&] {
         auto impl = std::make_unique<Impl>();
         impl->config = config;
@@ -190,25 +207,30 @@ Result<ManetModel> ManetModel::create(const ManetConfig& config)
 
 Result<ManetModel> ManetModel::fromCheckpoint(const std::string& path, Device device)
 {
-    Result<CheckpointInfo> info = inspectCheckpoint(path);
-    if (!info)
-        return info.status();
-    if (info->format == "torchvision")
-        return Result<ManetModel>::failure(path + ": an ImageNet ResNet, not a MANet checkpoint (use it as backbone init)");
-    ManetConfig config;
-    config.depth = info->depth;
-    config.numClasses = info->numClasses;
-    config.embeddingDim = info->embeddingDim;
-    if (info->segments > 0)
-        config.segments = info->segments;
-    Result<ManetModel> model = create(config);
-    if (!model)
+    return guarded<ManetModel>(path, [&]() -> Result<ManetModel> {
+        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
+        if (!file)
+            return file.status();
+        Result<CheckpointInfo> info = detail::describeCheckpoint(file.value(), path);
+        if (!info)
+            return info.status();
+        if (info->format == "torchvision")
+            return Result<ManetModel>::failure(path + ": an ImageNet ResNet, not a MANet checkpoint (use it as backbone init)");
+        ManetConfig config;
+        config.depth = info->depth;
+        config.numClasses = info->numClasses;
+        config.embeddingDim = info->embeddingDim > 0 ? info->embeddingDim : config.embeddingDim;
+        if (info->segments > 0)
+            config.segments = info->segments;
+        Result<ManetModel> model = create(config);
+        if (!model)
+            return namingFile(path, model.status());
+        if (Status s = model->setDevice(device); !s)
+            return namingFile(path, s);
+        if (Status s = model->m_impl->loadFile(file.value(), info.value(), path); !s)
+            return s;
         return model;
-    if (Status s = model->setDevice(device); !s)
-        return s;
-    if (Status s = model->loadCheckpoint(path); !s)
-        return s;
-    return model;
+    });
 }
 
 const ManetConfig& ManetModel::config() const { return m_impl->config; }
@@ -216,84 +238,80 @@ int64_t ManetModel::featureDim() const { return m_impl->net->backbone->featureDi
 
 int64_t ManetModel::parameterCount() const
 {
-    int64_t n = 0;
-    for (const auto& [k, t] : m_impl->stateDict())
-        n += t.numel();
-    return n;
+    try {
+        int64_t n = 0;
+        for (const auto& [k, t] : m_impl->stateDict())
+            n += t.numel();
+        return n;
+    } catch (const std::exception&) {
+        return -1;
+    }
 }
 
-int64_t ManetModel::stateEntryCount() const { return static_cast<int64_t>(m_impl->stateDict().size()); }
+int64_t ManetModel::stateEntryCount() const
+{
+    try {
+        return static_cast<int64_t>(m_impl->stateDict().size());
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
 
 std::vector<std::string> ManetModel::stateKeys() const
 {
     std::vector<std::string> keys;
-    for (const auto& [k, t] : m_impl->stateDict())
-        keys.push_back(k);
+    try {
+        for (const auto& [k, t] : m_impl->stateDict())
+            keys.push_back(k);
+    } catch (const std::exception&) {
+        keys.clear();
+    }
     return keys;
+}
+
+Status ManetModel::Impl::loadFile(const detail::CheckpointFile& file, const CheckpointInfo& info, const std::string& path)
+{
+    if (file.format == "torchvision")
+        return Status::failure(path + ": an ImageNet ResNet state_dict, not a MANet checkpoint (load it as backbone init)");
+    if (Status loaded = loadEntries(file.entries, path, false); !loaded)
+        return loaded;
+    metadataJson = file.format == "mastudio" ? info.metadataJson : "{}";
+    return Status::success();
 }
 
 Status ManetModel::loadCheckpoint(const std::string& path)
 {
-    Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
-    if (!file)
-        return file.status();
-    if (file->format == "torchvision")
-        return Status::failure(path + ": an ImageNet ResNet state_dict, not a MANet checkpoint (load it as backbone init)");
-    Status s = guarded<bool>(path, [&]() -> Result<bool> {
-                   Status loaded = m_impl->loadEntries(file->entries, path, false);
-                   if (!loaded)
-                       return loaded;
-                   return true;
-               }).status();
-    if (!s)
-        return s;
-    m_impl->metadataJson = "{}";
-    if (file->format == "mastudio")
-        if (auto m = file->meta->get("metadata_json"); m && m->kind == detail::PickleValue::Kind::String)
-            m_impl->metadataJson = m->text;
-    return Status::success();
+    return guardedStatus(path, [&]() -> Status {
+        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
+        if (!file)
+            return file.status();
+        Result<CheckpointInfo> info = detail::describeCheckpoint(file.value(), path);
+        if (!info)
+            return info.status();
+        return m_impl->loadFile(file.value(), info.value(), path);
+    });
 }
 
 Status ManetModel::loadImagenetBackbone(const std::string& path)
 {
-    Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
-    if (!file)
-        return file.status();
-    // torchvision names -> official names.
-    static const std::regex blockConv(R"(^(layer\d+\.\d+)\.conv(\d)\.weight$)");
-    static const std::regex blockBn(R"(^(layer\d+\.\d+)\.bn(\d)\.(.+)$)");
-    static const std::regex downsample(R"(^(layer\d+\.\d+)\.downsample\.([01])\.(.+)$)");
-    NamedTensors mapped;
-    for (const auto& [key, t] : file->entries) {
-        std::smatch m;
-        std::string name;
-        if (key == "conv1.weight")
-            name = "conv1.conv.weight";
-        else if (key.rfind("bn1.", 0) == 0)
-            name = "conv1.bn." + key.substr(4);
-        else if (std::regex_match(key, m, blockConv))
-            name = m[1].str() + ".conv" + m[2].str() + (m[2] == "1" ? ".conv.net.weight" : ".conv.weight");
-        else if (std::regex_match(key, m, blockBn))
-            name = m[1].str() + ".conv" + m[2].str() + ".bn." + m[3].str();
-        else if (std::regex_match(key, m, downsample))
-            name = m[1].str() + ".downsample." + (m[2] == "0" ? "conv." : "bn.") + m[3].str();
-        else if (key.rfind("fc.", 0) == 0)
-            continue; // ImageNet classifier: not used
-        else
-            name = key;
-        mapped.emplace_back("backbone." + name, t);
-    }
-    // The SE and unused action_p2 layers are not in an ImageNet ResNet: they keep their init.
-    const NamedTensors own = m_impl->stateDict();
-    for (const auto& [key, t] : own)
-        if (key.find(".action_p2_") != std::string::npos && !find(mapped, key))
-            mapped.emplace_back(key, t.detach().clone());
-    return guarded<bool>(path, [&]() -> Result<bool> {
-               Status loaded = m_impl->loadEntries(mapped, path, true);
-               if (!loaded)
-                   return loaded;
-               return true;
-           }).status();
+    return guardedStatus(path, [&]() -> Status {
+        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
+        if (!file)
+            return file.status();
+        // torchvision names -> official names.
+        NamedTensors mapped;
+        for (const auto& [key, t] : file->entries) {
+            const std::string name = detail::officialBackboneName(key);
+            if (!name.empty())
+                mapped.emplace_back("backbone." + name, t);
+        }
+        // The SE and unused action_p2 layers are not in an ImageNet ResNet: they keep their init.
+        const NamedTensors own = m_impl->stateDict();
+        for (const auto& [key, t] : own)
+            if (key.find(".action_p2_") != std::string::npos && !find(mapped, key))
+                mapped.emplace_back(key, t.detach().clone());
+        return m_impl->loadEntries(mapped, path, true);
+    });
 }
 
 Status ManetModel::saveCheckpoint(const std::string& path, const std::string& metadataJson) const
@@ -306,12 +324,19 @@ Status ManetModel::saveCheckpoint(const std::string& path, const std::string& me
         {"segments", int64_t(m_impl->config.segments)},
         {"metadata_json", metadataJson.empty() ? std::string("{}") : metadataJson},
     };
-    return detail::writeCheckpointFile(path, m_impl->stateDict(), meta);
+    return guardedStatus(path, [&] { return detail::writeCheckpointFile(path, m_impl->stateDict(), meta); });
 }
 
 std::string ManetModel::metadataJson() const { return m_impl->metadataJson; }
 
-bool ManetModel::cudaAvailable() { return torch::cuda::is_available(); }
+bool ManetModel::cudaAvailable()
+{
+    try {
+        return torch::cuda::is_available();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
 
 Status ManetModel::setDevice(Device device)
 {
@@ -369,9 +394,9 @@ Result<PooledFeatures> ManetModel::pooledFeatures(const FrameBatch& frames)
 
 Result<ForwardOutput> ManetModel::forwardHead(const PooledFeatures& features)
 {
-    if (features.featureDim != featureDim() || features.segments != m_impl->config.segments ||
-        static_cast<int64_t>(features.values.size()) != features.batch * features.segments * features.featureDim ||
-        features.batch <= 0)
+    const size_t perClip = static_cast<size_t>(std::max<int64_t>(1, featureDim() * m_impl->config.segments));
+    if (features.featureDim != featureDim() || features.segments != m_impl->config.segments || features.batch <= 0 ||
+        features.values.size() % perClip != 0 || static_cast<int64_t>(features.values.size() / perClip) != features.batch)
         return Result<ForwardOutput>::failure("features do not match this model (" + std::to_string(m_impl->config.segments) +
                                               " segments x " + std::to_string(featureDim()) + " values per clip expected)");
     return guarded<ForwardOutput>("MANet head", [&]() -> Result<ForwardOutput> {
@@ -395,13 +420,18 @@ Result<ForwardOutput> ManetModel::forwardHead(const PooledFeatures& features)
 
 void ManetModel::setChannelsLast(bool on)
 {
-    m_impl->channelsLast = on;
-    torch::NoGradGuard noGrad;
-    const auto format = on ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
-    for (auto& p : m_impl->net->parameters())
-        if (p.dim() == 4)
-            p.set_data(p.contiguous(format));
     m_impl->invalidateFolding();
+    try {
+        torch::NoGradGuard noGrad;
+        const auto format = on ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+        for (auto& p : m_impl->net->parameters())
+            if (p.dim() == 4)
+                p.set_data(p.contiguous(format));
+        m_impl->channelsLast = on;
+    } catch (const std::exception&) {
+        // Out of memory while converting: inputs keep the layout the weights have (either works, at another speed).
+        m_impl->channelsLast = false;
+    }
 }
 
 void ManetModel::setFoldBatchNorm(bool on)
@@ -412,11 +442,15 @@ void ManetModel::setFoldBatchNorm(bool on)
 
 ManetModel::WeightsSnapshot ManetModel::snapshotWeights() const
 {
-    torch::NoGradGuard noGrad;
-    auto copy = std::make_shared<NamedTensors>();
-    for (const auto& [name, tensor] : m_impl->stateDict())
-        copy->emplace_back(name, tensor.detach().clone());
-    return {std::shared_ptr<const void>(copy, copy.get())};
+    try {
+        torch::NoGradGuard noGrad;
+        auto copy = std::make_shared<NamedTensors>();
+        for (const auto& [name, tensor] : m_impl->stateDict())
+            copy->emplace_back(name, tensor.detach().clone());
+        return {std::shared_ptr<const void>(copy, copy.get())};
+    } catch (const std::exception&) {
+        return {}; // empty: restoreWeights says there is nothing to restore
+    }
 }
 
 Status ManetModel::restoreWeights(const WeightsSnapshot& snapshot)
@@ -474,48 +508,32 @@ bool ManetModel::cpuHasNativeBFloat16()
 
 void ManetModel::setDeterministic(bool on, uint64_t seed)
 {
-    torch::manual_seed(seed);
-    at::globalContext().setDeterministicAlgorithms(on, /*warn_only=*/true);
-    at::globalContext().setDeterministicCuDNN(on);
-    at::globalContext().setBenchmarkCuDNN(!on);
+    try {
+        torch::manual_seed(seed);
+        at::globalContext().setDeterministicAlgorithms(on, /*warn_only=*/true);
+        at::globalContext().setDeterministicCuDNN(on);
+        at::globalContext().setBenchmarkCuDNN(!on);
+    } catch (const std::exception&) {
+    }
 }
 
 void ManetModel::setThreads(int threads)
 {
-    const unsigned hw = std::thread::hardware_concurrency();
-    torch::set_num_threads(threads > 0 ? threads : static_cast<int>(hw > 0 ? hw : 1));
+    try {
+        const unsigned hw = std::thread::hardware_concurrency();
+        torch::set_num_threads(threads > 0 ? threads : static_cast<int>(hw > 0 ? hw : 1));
+    } catch (const std::exception&) {
+    }
 }
 
 Result<CheckpointInfo> inspectCheckpoint(const std::string& path)
 {
-    Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
-    if (!file)
-        return file.status();
-    CheckpointInfo info;
-    info.path = path;
-    info.format = file->format;
-    info.entryCount = static_cast<int64_t>(file->entries.size());
-    for (const auto& [k, t] : file->entries)
-        info.valueCount += t.numel();
-    info.hasOptimizer = file->hasOptimizer;
-    info.metadataJson = file->metaJson;
-    const bool torchvision = file->format == "torchvision";
-    info.depth = depthFromEntries(file->entries, torchvision ? "" : "backbone.");
-    if (const torch::Tensor* cls = find(file->entries, torchvision ? "fc.weight" : "cls_head.fc_cls.weight"))
-        info.numClasses = static_cast<int>(cls->size(0));
-    if (const torch::Tensor* emb = find(file->entries, "cls_head.fc_emb.weight"))
-        info.embeddingDim = static_cast<int>(emb->size(0));
-    if (file->format == "mastudio") {
-        info.segments = jsonInt(file->metaJson, "segments", 0);
-        if (auto m = file->meta->get("metadata_json"); m && m->kind == detail::PickleValue::Kind::String)
-            info.metadataJson = m->text;
-    } else if (file->format == "mmaction2") {
-        info.segments = 8; // the published config (num_segments=8); not recorded in official checkpoints
-    }
-    if (info.depth == 0)
-        return Result<CheckpointInfo>::failure(path + ": no ResNet backbone keys found (" + std::to_string(info.entryCount) +
-                                               " tensors, format " + info.format + ")");
-    return info;
+    return guarded<CheckpointInfo>(path, [&]() -> Result<CheckpointInfo> {
+        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
+        if (!file)
+            return file.status();
+        return detail::describeCheckpoint(file.value(), path);
+    });
 }
 
 } // namespace mas::model

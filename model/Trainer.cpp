@@ -57,6 +57,9 @@ struct Core {
             return Status::failure("label embeddings [" + std::to_string(embeddings.classes) + "," + std::to_string(embeddings.dim) +
                                    "] from " + embeddings.source + " do not match the model's [" + std::to_string(numClasses) +
                                    "," + std::to_string(embeddingDim) + "]");
+        if (embeddings.values.size() != static_cast<size_t>(numClasses) * static_cast<size_t>(embeddingDim))
+            return Status::failure("label embeddings from " + embeddings.source + " hold " + std::to_string(embeddings.values.size()) +
+                                   " values, not classes x dim");
         if (!options.classWeights.empty() && static_cast<int64_t>(options.classWeights.size()) != numClasses)
             return Status::failure("class weights: " + std::to_string(options.classWeights.size()) + " given, " +
                                    std::to_string(numClasses) + " classes");
@@ -199,6 +202,18 @@ struct Trainer::Impl {
 
 Trainer::Trainer(ManetModel& model, TrainerOptions options, LabelEmbeddings labelEmbeddings) : m_impl(std::make_unique<Impl>(model))
 {
+    try {
+        setUp(std::move(options), std::move(labelEmbeddings));
+    } catch (const c10::Error& e) {
+        m_impl->setUpStatus = Status::failure(std::string("setting up training: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        m_impl->setUpStatus = Status::failure(std::string("setting up training: ") + e.what());
+    }
+}
+
+void Trainer::setUp(TrainerOptions options, LabelEmbeddings labelEmbeddings)
+{
+    auto& model = m_impl->model;
     m_impl->core.options = std::move(options);
     m_impl->embeddings = std::move(labelEmbeddings);
     auto& net = m_impl->net();
@@ -238,7 +253,7 @@ void Trainer::setEpoch(double epoch)
 {
     m_impl->core.epoch = epoch;
     if (m_impl->core.optimizer)
-        m_impl->core.applyLr();
+        m_impl->core.applyLr(); // plain arithmetic on the option structs: nothing that throws
 }
 
 double Trainer::learningRateAt(double epoch) const { return scheduledLr(m_impl->core.options, epoch); }
@@ -335,8 +350,12 @@ std::vector<float> Trainer::lastGradient(const std::string& name) const
     auto it = m_impl->lastGradients.find(name);
     if (it == m_impl->lastGradients.end())
         return {};
-    auto t = it->second.to(torch::kFloat32).contiguous();
-    return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
+    try {
+        auto t = it->second.to(torch::kFloat32).contiguous();
+        return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
+    } catch (const std::exception&) {
+        return {};
+    }
 }
 
 // ---- HeadTrainer ----
@@ -353,6 +372,18 @@ struct HeadTrainer::Impl {
 HeadTrainer::HeadTrainer(ManetModel& model, TrainerOptions options, LabelEmbeddings labelEmbeddings)
     : m_impl(std::make_unique<Impl>(model))
 {
+    try {
+        setUp(std::move(options), std::move(labelEmbeddings));
+    } catch (const c10::Error& e) {
+        m_impl->setUpStatus = Status::failure(std::string("setting up head training: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        m_impl->setUpStatus = Status::failure(std::string("setting up head training: ") + e.what());
+    }
+}
+
+void HeadTrainer::setUp(TrainerOptions options, LabelEmbeddings labelEmbeddings)
+{
+    auto& model = m_impl->model;
     m_impl->core.options = std::move(options);
     m_impl->embeddings = std::move(labelEmbeddings);
     m_impl->rng.seed(m_impl->core.options.seed);
@@ -421,9 +452,18 @@ Result<StepResult> HeadTrainer::step(const PooledFeatures& features, const std::
 Result<StepResult> HeadTrainer::fit(const PooledFeatures& features, const std::vector<int>& labels, int epochs, int batchSize,
                                      int firstEpoch)
 {
+    return guardedStep([&] { return fitEpochs(features, labels, epochs, batchSize, firstEpoch); });
+}
+
+Result<StepResult> HeadTrainer::fitEpochs(const PooledFeatures& features, const std::vector<int>& labels, int epochs,
+                                          int batchSize, int firstEpoch)
+{
     if (batchSize < 1 || epochs < 1 || static_cast<int64_t>(labels.size()) != features.batch)
         return Result<StepResult>::failure("fit needs epochs >= 1, batch size >= 1 and one label per clip");
     const int64_t perClip = features.segments * features.featureDim;
+    if (features.segments <= 0 || features.featureDim <= 0 ||
+        features.values.size() != static_cast<size_t>(features.batch) * static_cast<size_t>(perClip))
+        return Result<StepResult>::failure("features do not hold batch x segments x featureDim values");
     std::vector<int64_t> order(static_cast<size_t>(features.batch));
     std::iota(order.begin(), order.end(), 0);
     StepResult last;

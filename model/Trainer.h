@@ -68,6 +68,7 @@ public:
     std::vector<float> lastGradient(const std::string& name) const;
 
 private:
+    void setUp(TrainerOptions options, LabelEmbeddings labelEmbeddings); // may throw: the constructor catches
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
@@ -88,6 +89,9 @@ public:
                            int batchSize, int firstEpoch = 0);
 
 private:
+    void setUp(TrainerOptions options, LabelEmbeddings labelEmbeddings); // may throw: the constructor catches
+    Result<StepResult> fitEpochs(const PooledFeatures& features, const std::vector<int>& labels, int epochs, int batchSize,
+                                 int firstEpoch);
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

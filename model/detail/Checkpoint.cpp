@@ -1,11 +1,15 @@
 #include "detail/Checkpoint.h"
 
-#include <caffe2/serialize/inline_container.h>
-#include <caffe2/serialize/istream_adapter.h>
+#include "detail/ZipArchive.h"
 
-#include <fstream>
-#include <map>
-#include <sstream>
+#include <caffe2/serialize/inline_container.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace mas::model::detail {
 
@@ -36,40 +40,48 @@ bool collectTensors(const PickleRef& dict, NamedTensors& out)
     return true;
 }
 
-Result<CheckpointFile> readFromReader(caffe2::serialize::PyTorchStreamReader& reader, const std::string& name)
+std::string oneLine(std::string text)
 {
-    if (!reader.hasRecord("data.pkl"))
-        return Result<CheckpointFile>::failure(name + ": not a torch.save checkpoint (no data.pkl in the zip)");
-    at::DataPtr pickleData;
-    size_t pickleSize = 0;
-    std::tie(pickleData, pickleSize) = reader.getRecord("data.pkl");
+    for (char& c : text)
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    return text;
+}
 
-    std::map<std::string, torch::Tensor> storages;
-    const StorageLoader loader = [&](const std::string& key, torch::ScalarType dtype,
-                                     int64_t numel) -> Result<torch::Tensor> {
-        auto it = storages.find(key);
-        if (it != storages.end())
-            return it->second;
+Result<CheckpointFile> readFromArchive(const ZipArchive& archive, const std::string& name, const CheckpointLimits& limits)
+{
+    const ZipRecord* pickleRecord = archive.find("data.pkl");
+    if (!pickleRecord)
+        return Result<CheckpointFile>::failure(name + ": not a torch.save checkpoint (no data.pkl in the zip)");
+    if (pickleRecord->size > limits.maxPickleBytes)
+        return Result<CheckpointFile>::failure(name + ": data.pkl holds " + std::to_string(pickleRecord->size) +
+                                               " bytes, more than the limit of " + std::to_string(limits.maxPickleBytes));
+    if (Result<uint64_t> at = archive.dataOffset(*pickleRecord); !at)
+        return Result<CheckpointFile>::failure(name + ": " + at.error());
+    std::string pickle(static_cast<size_t>(pickleRecord->size), '\0');
+    if (Status s = archive.read(*pickleRecord, pickle.data(), pickle.size()); !s)
+        return Result<CheckpointFile>::failure(name + ": " + s.error());
+
+    // The parser has checked numel against the byte limits; the record must hold that many values.
+    const StorageLoader loader = [&](const std::string& key, torch::ScalarType dtype, int64_t numel) -> Result<torch::Tensor> {
         for (char c : key)
             if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
-                return Result<torch::Tensor>::failure("bad storage key '" + key + "'");
-        const std::string record = "data/" + key;
-        if (!reader.hasRecord(record))
-            return Result<torch::Tensor>::failure("storage " + record + " missing");
-        at::DataPtr data;
-        size_t size = 0;
-        std::tie(data, size) = reader.getRecord(record);
-        const size_t element = c10::elementSize(dtype);
-        if (static_cast<uint64_t>(numel) > size / element)
-            return Result<torch::Tensor>::failure("storage " + record + " holds " + std::to_string(size) +
+                return Result<torch::Tensor>::failure("bad storage key '" + key.substr(0, 64) + "'");
+        const ZipRecord* record = archive.find("data/" + key);
+        if (!record)
+            return Result<torch::Tensor>::failure("storage data/" + key + " missing");
+        const uint64_t element = c10::elementSize(dtype);
+        if (static_cast<uint64_t>(numel) > record->size / element)
+            return Result<torch::Tensor>::failure("storage data/" + key + " holds " + std::to_string(record->size) +
                                                   " bytes, fewer than " + std::to_string(numel) + " values");
+        if (Result<uint64_t> at = archive.dataOffset(*record); !at)
+            return at.status();
         auto t = torch::empty({numel}, torch::TensorOptions().dtype(dtype));
-        if (numel > 0)
-            std::memcpy(t.data_ptr(), data.get(), static_cast<size_t>(numel) * element);
-        storages[key] = t;
+        if (Status s = archive.read(*record, t.data_ptr(), static_cast<uint64_t>(numel) * element); !s)
+            return s;
         return t;
     };
-    Result<PickleRef> root = parsePickle(static_cast<const uint8_t*>(pickleData.get()), pickleSize, loader);
+    Result<PickleRef> root = parsePickle(reinterpret_cast<const uint8_t*>(pickle.data()), pickle.size(), loader, limits);
     if (!root)
         return Result<CheckpointFile>::failure(name + ": " + root.error());
 
@@ -100,17 +112,25 @@ Result<CheckpointFile> readFromReader(caffe2::serialize::PyTorchStreamReader& re
     return file;
 }
 
-template <typename Open>
-Result<CheckpointFile> readGuarded(const std::string& name, Open open)
+Result<CheckpointFile> readSource(std::shared_ptr<ByteSource> source, const std::string& name)
 {
     try {
-        std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader = open();
-        return readFromReader(*reader, name);
+        const CheckpointLimits limits = checkpointLimits();
+        char magic[2] = {0, 0};
+        if (source->size() < 2 || !source->read(0, magic, 2) || magic[0] != 'P' || magic[1] != 'K')
+            return Result<CheckpointFile>::failure(
+                name + ": not a zip-format PyTorch checkpoint (legacy torch.save files, from before PyTorch 1.6 or "
+                       "with _use_new_zipfile_serialization=False, are not supported: re-save it with a newer torch)");
+        Result<ZipArchive> archive = ZipArchive::open(std::move(source), limits.maxRecords);
+        if (!archive)
+            return Result<CheckpointFile>::failure(name + ": not a readable PyTorch zip checkpoint (" + archive.error() + ")");
+        return readFromArchive(archive.value(), name, limits);
     } catch (const c10::Error& e) {
-        return Result<CheckpointFile>::failure(name + ": not a readable PyTorch zip checkpoint (" +
-                                               e.what_without_backtrace() + ")");
+        return Result<CheckpointFile>::failure(name + ": " + oneLine(e.what_without_backtrace()));
+    } catch (const std::bad_alloc&) {
+        return Result<CheckpointFile>::failure(name + ": out of memory while reading the checkpoint");
     } catch (const std::exception& e) {
-        return Result<CheckpointFile>::failure(name + ": " + e.what());
+        return Result<CheckpointFile>::failure(name + ": " + oneLine(e.what()));
     }
 }
 
@@ -118,79 +138,158 @@ Result<CheckpointFile> readGuarded(const std::string& name, Open open)
 
 Result<CheckpointFile> readCheckpointFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Result<CheckpointFile>::failure(path + ": cannot open the file");
-    char magic[2] = {0, 0};
-    in.read(magic, 2);
-    if (in.gcount() < 2 || magic[0] != 'P' || magic[1] != 'K')
-        return Result<CheckpointFile>::failure(
-            path + ": not a zip-format PyTorch checkpoint (legacy torch.save files, from before PyTorch 1.6 or "
-                   "with _use_new_zipfile_serialization=False, are not supported: re-save it with a newer torch)");
-    in.close();
-    return readGuarded(path, [&] { return std::make_unique<caffe2::serialize::PyTorchStreamReader>(path); });
+    Result<std::shared_ptr<ByteSource>> source = openFileSource(path);
+    if (!source)
+        return Result<CheckpointFile>::failure(path + ": " + source.error());
+    return readSource(source.value(), path);
 }
 
 Result<CheckpointFile> readCheckpointBytes(const std::string& bytes, const std::string& nameForErrors)
 {
-    if (bytes.size() < 22 || bytes[0] != 'P' || bytes[1] != 'K')
-        return Result<CheckpointFile>::failure(nameForErrors + ": not a zip-format PyTorch checkpoint");
-    auto stream = std::make_shared<std::istringstream>(bytes);
-    return readGuarded(nameForErrors, [&] {
-        return std::make_unique<caffe2::serialize::PyTorchStreamReader>(
-            std::make_shared<caffe2::serialize::IStreamAdapter>(stream.get()));
-    });
+    try {
+        return readSource(memorySource(bytes), nameForErrors);
+    } catch (const std::exception& e) { // copying the bytes
+        return Result<CheckpointFile>::failure(nameForErrors + ": " + oneLine(e.what()));
+    }
 }
+
+namespace {
+
+std::string parentFolder(const std::string& path)
+{
+    const size_t slash = path.rfind('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string errnoText(int error) { return std::strerror(error); }
+
+// Writes all of `size` bytes; on failure keeps the first errno and swallows the rest, so that the zip writer
+// (which would throw from its destructor on a short write) runs to its end and the error is reported once.
+struct DurableFile {
+    int fd = -1;
+    int firstError = 0;
+    void write(const void* data, size_t size)
+    {
+        const char* p = static_cast<const char*>(data);
+        while (size > 0 && firstError == 0) {
+            const ssize_t n = ::write(fd, p, size);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                firstError = n < 0 ? errno : EIO;
+                return;
+            }
+            p += n;
+            size -= static_cast<size_t>(n);
+        }
+    }
+};
+
+std::string checkpointPickle(const NamedTensors& entries, const std::vector<std::pair<std::string, MetaValue>>& meta,
+                             std::vector<torch::Tensor>& storages)
+{
+    PickleWriter p;
+    p.emptyDict();
+    p.mark();
+    p.string("meta");
+    p.emptyDict();
+    p.mark();
+    for (const auto& [key, value] : meta) {
+        p.string(key);
+        if (const auto* i = std::get_if<int64_t>(&value))
+            p.integer(*i);
+        else if (const auto* d = std::get_if<double>(&value))
+            p.real(*d);
+        else
+            p.string(std::get<std::string>(value));
+    }
+    p.setItems();
+    p.string("state_dict");
+    p.orderedDict();
+    p.mark();
+    for (const auto& [name, tensor] : entries) {
+        storages.push_back(tensor.detach().to(torch::kCPU).contiguous());
+        p.string(name);
+        p.tensor(storages.back(), std::to_string(storages.size() - 1));
+    }
+    p.setItems();
+    p.setItems();
+    return p.finish();
+}
+
+} // namespace
 
 Status writeCheckpointFile(const std::string& path, const NamedTensors& entries,
                            const std::vector<std::pair<std::string, MetaValue>>& meta)
 {
+    // A temporary file in the same folder, synced, renamed over the target, and the folder synced: a crash or a
+    // full disk leaves the old file or the new one, never half of one, and the name is durable on return.
+    std::string temporary = path + ".tmp-XXXXXX";
+    int fd = -1;
+    std::unique_ptr<caffe2::serialize::PyTorchStreamWriter> writer;
+    auto cleanUp = [&] {
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+        ::unlink(temporary.c_str());
+    };
     try {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return Status::failure(path + ": cannot write the file");
-        caffe2::serialize::PyTorchStreamWriter writer([&out](const void* data, size_t size) -> size_t {
-            out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-            return out ? size : 0;
-        });
-        PickleWriter p;
-        p.emptyDict();
-        p.mark();
-        p.string("meta");
-        p.emptyDict();
-        p.mark();
-        for (const auto& [key, value] : meta) {
-            p.string(key);
-            if (const auto* i = std::get_if<int64_t>(&value))
-                p.integer(*i);
-            else if (const auto* d = std::get_if<double>(&value))
-                p.real(*d);
-            else
-                p.string(std::get<std::string>(value));
-        }
-        p.setItems();
-        p.string("state_dict");
-        p.orderedDict();
-        p.mark();
         std::vector<torch::Tensor> storages;
-        for (const auto& [name, tensor] : entries) {
-            storages.push_back(tensor.detach().to(torch::kCPU).contiguous());
-            p.string(name);
-            p.tensor(storages.back(), std::to_string(storages.size() - 1));
-        }
-        p.setItems();
-        p.setItems();
-        const std::string pickle = p.finish();
-        writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+        const std::string pickle = checkpointPickle(entries, meta, storages);
+        fd = ::mkstemp(temporary.data());
+        if (fd < 0)
+            return Status::failure(path + ": cannot write the file (" + errnoText(errno) + ")");
+        ::fchmod(fd, 0644);
+        DurableFile file{fd};
+        writer = std::make_unique<caffe2::serialize::PyTorchStreamWriter>([&file](const void* data, size_t size) -> size_t {
+            file.write(data, size);
+            return size;
+        });
+        writer->writeRecord("data.pkl", pickle.data(), pickle.size());
         for (size_t i = 0; i < storages.size(); ++i)
-            writer.writeRecord("data/" + std::to_string(i), storages[i].data_ptr(), storages[i].nbytes());
-        writer.writeEndOfFile();
-        out.close();
-        if (!out)
-            return Status::failure(path + ": writing failed (disk full?)");
+            writer->writeRecord("data/" + std::to_string(i), storages[i].data_ptr(), storages[i].nbytes());
+        writer->writeEndOfFile();
+        writer.reset();
+        if (file.firstError != 0) {
+            const int error = file.firstError;
+            cleanUp();
+            return Status::failure(path + ": writing failed (" + errnoText(error) + ")");
+        }
+        if (::fsync(fd) != 0) {
+            const int error = errno;
+            cleanUp();
+            return Status::failure(path + ": syncing the file failed (" + errnoText(error) + ")");
+        }
+        if (::close(fd) != 0) {
+            fd = -1;
+            const int error = errno;
+            cleanUp();
+            return Status::failure(path + ": closing the file failed (" + errnoText(error) + ")");
+        }
+        fd = -1;
+        if (::rename(temporary.c_str(), path.c_str()) != 0) {
+            const int error = errno;
+            cleanUp();
+            return Status::failure(path + ": cannot replace the file (" + errnoText(error) + ")");
+        }
+        const int folder = ::open(parentFolder(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (folder >= 0) {
+            const int synced = ::fsync(folder);
+            const int error = errno;
+            ::close(folder);
+            if (synced != 0 && error != EINVAL) // some file systems cannot sync a folder
+                return Status::failure(path + ": syncing its folder failed (" + errnoText(error) + ")");
+        }
         return Status::success();
-    } catch (const c10::Error& e) {
-        return Status::failure(path + ": " + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        // The zip writer finishes the archive in its destructor, which may throw again after a failure: it is
+        // leaked on this path rather than allowed to end the process.
+        (void)writer.release();
+        cleanUp();
+        const c10::Error* torchError = dynamic_cast<const c10::Error*>(&e);
+        return Status::failure(path + ": " + oneLine(torchError ? torchError->what_without_backtrace() : e.what()));
     }
 }
 

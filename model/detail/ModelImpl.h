@@ -21,6 +21,8 @@ struct ManetModel::Impl {
     detail::NamedTensors stateDict() const;
     // Copies entries into the model; names every missing, unexpected or mis-shaped key.
     Status loadEntries(const detail::NamedTensors& entries, const std::string& source, bool backboneOnly);
+    // A read checkpoint's weights and metadata (info from describeCheckpoint); errors name `path`.
+    Status loadFile(const detail::CheckpointFile& file, const CheckpointInfo& info, const std::string& path);
     // Frames -> input tensor on the device, validated.
     Result<torch::Tensor> input(const FrameBatch& frames) const;
     void prepareInference();           // eval, folding, memory format

@@ -1,5 +1,6 @@
 #include "detail/Pickle.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -54,13 +55,35 @@ const StorageType kStorageTypes[] = {
     {"BoolStorage", torch::kBool},
 };
 
-// Hard limits against hostile sizes: a tensor's dims and the memo size.
+// Hard limits against hostile sizes: a tensor's dims, a global's name, the JSON text of metadata.
 constexpr int64_t kMaxDims = 16;
-constexpr size_t kMaxMemo = 1u << 24;
+constexpr size_t kMaxGlobalName = 1024;
+constexpr size_t kMaxJson = size_t(16) << 20;
+
+// Strides that never address one element twice: sorted by stride, each dimension (of size > 1) must step
+// past everything the smaller ones reach. Zero strides (one value broadcast) fail this too.
+bool nonOverlapping(const std::vector<int64_t>& size, const std::vector<int64_t>& stride)
+{
+    std::vector<std::pair<int64_t, int64_t>> dims; // (stride, size)
+    for (size_t i = 0; i < size.size(); ++i)
+        if (size[i] > 1)
+            dims.emplace_back(stride[i], size[i]);
+    std::sort(dims.begin(), dims.end());
+    long double reach = 0; // largest offset the dimensions so far address
+    for (const auto& [st, sz] : dims) {
+        if (st <= 0 || static_cast<long double>(st) <= reach)
+            return false;
+        reach += static_cast<long double>(st) * static_cast<long double>(sz - 1);
+    }
+    return true;
+}
 
 class Parser {
 public:
-    Parser(const uint8_t* data, size_t size, const StorageLoader& loader) : m_data(data), m_size(size), m_loader(loader) {}
+    Parser(const uint8_t* data, size_t size, const StorageLoader& loader, const CheckpointLimits& limits)
+        : m_data(data), m_size(size), m_loader(loader), m_limits(limits)
+    {
+    }
 
     Result<PickleRef> run()
     {
@@ -68,6 +91,8 @@ public:
             return parse();
         } catch (const c10::Error& e) {
             return fail(std::string("tensor error: ") + e.what_without_backtrace());
+        } catch (const std::bad_alloc&) {
+            return fail("out of memory");
         } catch (const std::exception& e) {
             return fail(e.what());
         }
@@ -78,6 +103,11 @@ private:
     size_t m_size;
     size_t m_pos = 0;
     const StorageLoader& m_loader;
+    const CheckpointLimits& m_limits;
+    uint64_t m_values = 0;        // values made so far
+    uint64_t m_copiedBytes = 0;   // string bytes made by copying other values (not read from the input)
+    uint64_t m_storageBytes = 0;  // storages loaded, all together
+    std::unordered_map<std::string, torch::Tensor> m_storages; // by key: a storage shared by views loads once
     std::vector<PickleRef> m_stack;
     std::vector<size_t> m_marks;
     std::unordered_map<uint32_t, PickleRef> m_memo;
@@ -152,9 +182,46 @@ private:
         return true;
     }
     void push(PickleRef v) { m_stack.push_back(std::move(v)); }
-    static PickleRef makeInt(int64_t v) { auto r = PickleValue::make(Kind::Int); r->integer = v; return r; }
-    static PickleRef makeString(std::string s, Kind k = Kind::String) { auto r = PickleValue::make(k); r->text = std::move(s); return r; }
-    static PickleRef makeTuple(std::vector<PickleRef> items) { auto r = PickleValue::make(Kind::Tuple); r->items = std::move(items); return r; }
+    PickleRef make(Kind kind) { ++m_values; return PickleValue::make(kind); }
+    PickleRef makeInt(int64_t v) { auto r = make(Kind::Int); r->integer = v; return r; }
+    PickleRef makeString(std::string s, Kind k = Kind::String) { auto r = make(k); r->text = std::move(s); return r; }
+    // A container of items: its depth follows theirs (refused past the nesting limit).
+    PickleRef makeContainer(Kind kind, std::vector<PickleRef> items)
+    {
+        auto r = make(kind);
+        for (const PickleRef& item : items)
+            if (!deepen(*r, item))
+                return nullptr;
+        r->items = std::move(items);
+        return r;
+    }
+    PickleRef makeTuple(std::vector<PickleRef> items) { return makeContainer(Kind::Tuple, std::move(items)); }
+    // Records that `child` now sits inside `parent`; false (with the error set) past the nesting limit.
+    bool deepen(PickleValue& parent, const PickleRef& child)
+    {
+        if (child && child->depth + 1 > parent.depth)
+            parent.depth = child->depth + 1;
+        if (parent.depth > static_cast<uint32_t>(m_limits.maxNesting)) {
+            m_error = "values nested deeper than " + std::to_string(m_limits.maxNesting) + " levels";
+            return false;
+        }
+        return true;
+    }
+    // Bounds checked between opcodes: each opcode adds at most a few values, stack entries or memo entries.
+    bool withinLimits()
+    {
+        if (m_values > m_limits.maxPickleValues)
+            m_error = "more than " + std::to_string(m_limits.maxPickleValues) + " values";
+        else if (m_stack.size() > m_limits.maxStackSize)
+            m_error = "stack deeper than " + std::to_string(m_limits.maxStackSize) + " values";
+        else if (m_marks.size() > static_cast<size_t>(m_limits.maxNesting))
+            m_error = "marks nested deeper than " + std::to_string(m_limits.maxNesting) + " levels";
+        else if (m_copiedBytes > 2 * m_size + (uint64_t(1) << 20))
+            m_error = "strings copied past twice the pickle's size";
+        else
+            return true;
+        return false;
+    }
 
     bool memoPut(uint32_t key)
     {
@@ -162,8 +229,8 @@ private:
             m_error = "memo of empty stack";
             return false;
         }
-        if (m_memo.size() >= kMaxMemo) {
-            m_error = "memo too large";
+        if (m_memo.size() >= m_limits.maxMemoEntries && !m_memo.count(key)) {
+            m_error = "memo larger than " + std::to_string(m_limits.maxMemoEntries) + " entries";
             return false;
         }
         m_memo[key] = m_stack.back();
@@ -222,17 +289,47 @@ private:
         for (const StorageType& st : kStorageTypes) {
             if (typeName != st.name)
                 continue;
+            auto v = make(Kind::Storage);
+            if (auto it = m_storages.find(key->text); it != m_storages.end()) {
+                if (it->second.scalar_type() != st.dtype || it->second.numel() < numel) {
+                    m_error = "storage " + key->text + " is declared twice, differently";
+                    return nullptr;
+                }
+                v->tensor = it->second;
+                return v;
+            }
+            // The limits hold before anything is allocated.
+            const uint64_t element = c10::elementSize(st.dtype);
+            if (static_cast<uint64_t>(numel) > m_limits.maxTensorBytes / element) {
+                m_error = "storage " + key->text + " of " + std::to_string(numel) + " values is larger than the limit of " +
+                          std::to_string(m_limits.maxTensorBytes) + " bytes per tensor";
+                return nullptr;
+            }
+            const uint64_t bytes = static_cast<uint64_t>(numel) * element;
+            if (bytes > m_limits.maxTotalBytes - std::min(m_limits.maxTotalBytes, m_storageBytes)) {
+                m_error = "storages larger than the limit of " + std::to_string(m_limits.maxTotalBytes) + " bytes in all";
+                return nullptr;
+            }
             Result<torch::Tensor> storage = m_loader(key->text, st.dtype, numel);
             if (!storage) {
                 m_error = storage.error();
                 return nullptr;
             }
-            auto v = PickleValue::make(Kind::Storage);
+            m_storageBytes += bytes;
+            m_storages.emplace(key->text, storage.value());
             v->tensor = storage.value();
             return v;
         }
         m_error = "unknown storage type " + type->text;
         return nullptr;
+    }
+
+    static std::string shapeOf(const std::vector<int64_t>& values)
+    {
+        std::string s = "[";
+        for (size_t i = 0; i < values.size(); ++i)
+            s += (i ? "," : "") + std::to_string(values[i]);
+        return s + "]";
     }
 
     PickleRef rebuildTensor(const std::vector<PickleRef>& args)
@@ -256,12 +353,30 @@ private:
             else
                 extent += static_cast<long double>(size[i] - 1) * static_cast<long double>(stride[i]);
         }
-        if (!empty && extent >= static_cast<long double>(numel)) {
-            m_error = "tensor view exceeds its storage";
+        if (empty) {
+            auto v = make(Kind::Tensor);
+            v->tensor = torch::empty(size, storage.options());
+            return v;
+        }
+        if (offset >= numel) {
+            m_error = "tensor storage offset " + std::to_string(offset) + " is outside its storage of " + std::to_string(numel) +
+                      " values";
             return nullptr;
         }
-        auto v = PickleValue::make(Kind::Tensor);
-        v->tensor = empty ? torch::empty(size, storage.options()) : storage.as_strided(size, stride, offset).clone();
+        if (extent >= static_cast<long double>(numel)) {
+            m_error = "tensor view " + shapeOf(size) + " with strides " + shapeOf(stride) + " at offset " +
+                      std::to_string(offset) + " exceeds its storage of " + std::to_string(numel) + " values";
+            return nullptr;
+        }
+        // A view that reads an element twice is no saved tensor (torch.save writes real storages); zero strides
+        // would let a few bytes of storage pose as a tensor of gigabytes.
+        if (!nonOverlapping(size, stride)) {
+            m_error = "tensor view " + shapeOf(size) + " has zero or overlapping strides " + shapeOf(stride);
+            return nullptr;
+        }
+        // A view of the storage, not a copy: memory stays bounded by the storages, which the limits bound.
+        auto v = make(Kind::Tensor);
+        v->tensor = storage.as_strided(size, stride, offset);
         return v;
     }
 
@@ -272,7 +387,7 @@ private:
         const std::vector<PickleRef>& a = (args && args->kind == Kind::Tuple) ? args->items : noArgs;
         const std::string name = callable && callable->kind == Kind::Global ? callable->text : std::string();
         if (name == "collections.OrderedDict" && a.empty())
-            return PickleValue::make(Kind::Dict);
+            return make(Kind::Dict);
         if (name == "torch._utils._rebuild_tensor_v2" || name == "torch._utils._rebuild_tensor")
             return rebuildTensor(a);
         if (name == "torch._utils._rebuild_parameter" && !a.empty() && a[0] && a[0]->kind == Kind::Tensor)
@@ -290,6 +405,7 @@ private:
                 else
                     bytes += '?';
             }
+            m_copiedBytes += bytes.size();
             return makeString(bytes, Kind::Bytes);
         }
         if (name == "numpy.core.multiarray.scalar" && a.size() >= 2 && a[0] && a[0]->kind == Kind::Object &&
@@ -298,7 +414,7 @@ private:
             const std::string& code = a[0]->text;
             const std::string& raw = a[1]->text;
             if ((code == "f8" && raw.size() == 8) || (code == "f4" && raw.size() == 4)) {
-                auto v = PickleValue::make(Kind::Float);
+                auto v = make(Kind::Float);
                 if (raw.size() == 8) {
                     double d; std::memcpy(&d, raw.data(), 8); v->real = d;
                 } else {
@@ -316,10 +432,14 @@ private:
                 return makeInt(i);
             }
         }
-        auto obj = PickleValue::make(Kind::Object);
+        auto obj = make(Kind::Object);
         obj->text = name.empty() ? "object" : name;
         if (name == "numpy.dtype" && !a.empty() && a[0] && a[0]->kind == Kind::String)
             obj->text = a[0]->text; // the dtype's code stands for the object
+        m_copiedBytes += obj->text.size();
+        for (const PickleRef& item : a)
+            if (!deepen(*obj, item))
+                return nullptr;
         obj->items = a;
         return obj;
     }
@@ -332,13 +452,13 @@ private:
             switch (op) {
             case 0x80: { uint8_t proto; ok = readLe(proto); break; }       // PROTO
             case 0x95: { uint64_t len; ok = readLe(len); break; }           // FRAME (content follows inline)
-            case '}': push(PickleValue::make(Kind::Dict)); break;           // EMPTY_DICT
-            case ']': push(PickleValue::make(Kind::List)); break;           // EMPTY_LIST
-            case ')': push(PickleValue::make(Kind::Tuple)); break;          // EMPTY_TUPLE
+            case '}': push(make(Kind::Dict)); break;           // EMPTY_DICT
+            case ']': push(make(Kind::List)); break;           // EMPTY_LIST
+            case ')': push(make(Kind::Tuple)); break;          // EMPTY_TUPLE
             case '(': m_marks.push_back(m_stack.size()); break;             // MARK
-            case 'N': push(PickleValue::make(Kind::None)); break;
+            case 'N': push(make(Kind::None)); break;
             case 0x88: case 0x89: {                                         // NEWTRUE / NEWFALSE
-                auto v = PickleValue::make(Kind::Bool); v->boolean = op == 0x88; push(v); break;
+                auto v = make(Kind::Bool); v->boolean = op == 0x88; push(v); break;
             }
             case 'K': { uint8_t v; if ((ok = readLe(v))) push(makeInt(v)); break; }   // BININT1
             case 'M': { uint16_t v; if ((ok = readLe(v))) push(makeInt(v)); break; }  // BININT2
@@ -363,7 +483,7 @@ private:
                 for (int i = 0; i < 8; ++i)
                     u = (u << 8) | m_data[m_pos + i];
                 m_pos += 8;
-                auto v = PickleValue::make(Kind::Float);
+                auto v = make(Kind::Float);
                 std::memcpy(&v->real, &u, 8);
                 push(v);
                 break;
@@ -382,8 +502,10 @@ private:
             }
             case 'c': {                                                     // GLOBAL "module\nname\n"
                 std::string module, name;
-                if ((ok = readLine(module) && readLine(name)))
+                if ((ok = readLine(module) && readLine(name))) {
+                    if (!(ok = module.size() + name.size() < kMaxGlobalName)) { m_error = "global name too long"; break; }
                     push(makeString(module + '.' + name, Kind::Global));
+                }
                 break;
             }
             case 0x93: {                                                    // STACK_GLOBAL
@@ -391,6 +513,7 @@ private:
                 if (!module || module->kind != Kind::String || name->kind != Kind::String) {
                     ok = false; if (m_error.empty()) m_error = "STACK_GLOBAL needs two strings"; break;
                 }
+                if (module->text.size() + name->text.size() >= kMaxGlobalName) { ok = false; m_error = "global name too long"; break; }
                 push(makeString(module->text + '.' + name->text, Kind::Global));
                 break;
             }
@@ -402,27 +525,38 @@ private:
             case '0': ok = pop() != nullptr; break;                         // POP
             case '1': { std::vector<PickleRef> drop; ok = popMark(drop); break; } // POP_MARK
             case '2': ok = !m_stack.empty(); if (ok) push(m_stack.back()); else m_error = "DUP of empty stack"; break;
-            case 't': { std::vector<PickleRef> items; if ((ok = popMark(items))) push(makeTuple(std::move(items))); break; }
-            case 'l': { std::vector<PickleRef> items; if ((ok = popMark(items))) { auto l = PickleValue::make(Kind::List); l->items = std::move(items); push(l); } break; }
+            case 't': case 'l': {                                           // TUPLE / LIST
+                std::vector<PickleRef> items;
+                if (!(ok = popMark(items))) break;
+                PickleRef v = makeContainer(op == 't' ? Kind::Tuple : Kind::List, std::move(items));
+                if ((ok = v != nullptr)) push(v);
+                break;
+            }
             case 'd': case 0x90: case 'u': {                                // DICT / ADDITEMS(set: kept as list) / SETITEMS
                 std::vector<PickleRef> items;
                 if (!(ok = popMark(items))) break;
                 if (op == 'd') {
-                    auto d = PickleValue::make(Kind::Dict);
+                    auto d = make(Kind::Dict);
                     if (items.size() % 2) { ok = false; m_error = "odd DICT items"; break; }
-                    for (size_t i = 0; i + 1 < items.size(); i += 2) d->entries.emplace_back(items[i], items[i + 1]);
-                    push(d);
+                    for (size_t i = 0; ok && i + 1 < items.size(); i += 2) {
+                        ok = deepen(*d, items[i]) && deepen(*d, items[i + 1]);
+                        d->entries.emplace_back(items[i], items[i + 1]);
+                    }
+                    if (ok) push(d);
                     break;
                 }
                 if (m_stack.empty()) { ok = false; m_error = "SETITEMS without a target"; break; }
                 PickleRef& target = m_stack.back();
                 if (op == 0x90) {
                     if (target->kind != Kind::List) { ok = false; m_error = "ADDITEMS to a non-set"; break; }
-                    for (auto& item : items) target->items.push_back(item);
+                    for (auto& item : items) { if (!(ok = deepen(*target, item))) break; target->items.push_back(item); }
                     break;
                 }
                 if (target->kind != Kind::Dict || items.size() % 2) { ok = false; m_error = "SETITEMS to a non-dict"; break; }
-                for (size_t i = 0; i + 1 < items.size(); i += 2) target->entries.emplace_back(items[i], items[i + 1]);
+                for (size_t i = 0; ok && i + 1 < items.size(); i += 2) {
+                    ok = deepen(*target, items[i]) && deepen(*target, items[i + 1]);
+                    target->entries.emplace_back(items[i], items[i + 1]);
+                }
                 break;
             }
             case 's': {                                                     // SETITEM
@@ -430,6 +564,7 @@ private:
                 if (!key || m_stack.empty() || m_stack.back()->kind != Kind::Dict) {
                     ok = false; if (m_error.empty()) m_error = "SETITEM to a non-dict"; break;
                 }
+                if (!(ok = deepen(*m_stack.back(), key) && deepen(*m_stack.back(), value))) break;
                 m_stack.back()->entries.emplace_back(key, value);
                 break;
             }
@@ -438,6 +573,7 @@ private:
                 if (!value || m_stack.empty() || m_stack.back()->kind != Kind::List) {
                     ok = false; if (m_error.empty()) m_error = "APPEND to a non-list"; break;
                 }
+                if (!(ok = deepen(*m_stack.back(), value))) break;
                 m_stack.back()->items.push_back(value);
                 break;
             }
@@ -445,17 +581,23 @@ private:
                 std::vector<PickleRef> items;
                 if (!(ok = popMark(items))) break;
                 if (m_stack.empty() || m_stack.back()->kind != Kind::List) { ok = false; m_error = "APPENDS to a non-list"; break; }
-                for (auto& item : items) m_stack.back()->items.push_back(item);
+                for (auto& item : items) { if (!(ok = deepen(*m_stack.back(), item))) break; m_stack.back()->items.push_back(item); }
                 break;
             }
-            case 0x8f: push(PickleValue::make(Kind::List)); break;          // EMPTY_SET (kept as list)
-            case 0x91: { std::vector<PickleRef> items; if ((ok = popMark(items))) { auto l = PickleValue::make(Kind::List); l->items = std::move(items); push(l); } break; }
+            case 0x8f: push(make(Kind::List)); break;          // EMPTY_SET (kept as list)
+            case 0x91: {                                                    // FROZENSET (kept as list)
+                std::vector<PickleRef> items;
+                if (!(ok = popMark(items))) break;
+                PickleRef v = makeContainer(Kind::List, std::move(items));
+                if ((ok = v != nullptr)) push(v);
+                break;
+            }
             case 0x85: case 0x86: case 0x87: {                              // TUPLE1..3
                 const size_t n = op - 0x84;
                 std::vector<PickleRef> items(n);
                 for (size_t i = n; i-- > 0;)
                     if (!(items[i] = pop())) { ok = false; break; }
-                if (ok) push(makeTuple(std::move(items)));
+                if (ok) { PickleRef t = makeTuple(std::move(items)); if ((ok = t != nullptr)) push(t); }
                 break;
             }
             case 'R': {                                                     // REDUCE
@@ -504,6 +646,8 @@ private:
             }
             if (!ok)
                 return fail(m_error.empty() ? "malformed data" : m_error);
+            if (!withinLimits())
+                return fail(m_error);
         }
         return fail("no STOP opcode");
     }
@@ -532,9 +676,18 @@ void appendJsonString(std::string& out, const std::string& s)
     out += '"';
 }
 
+// A string, or a placeholder where it would take the text past kMaxJson (escaping may grow it sixfold).
+void appendBoundedJsonString(std::string& out, const std::string& s)
+{
+    if (out.size() + 6 * s.size() > kMaxJson)
+        appendJsonString(out, "<" + std::to_string(s.size()) + " characters>");
+    else
+        appendJsonString(out, s);
+}
+
 void toJson(const PickleRef& v, std::string& out, int depth, int64_t& budget)
 {
-    if (!v || depth > 64 || --budget < 0) {
+    if (!v || depth > 64 || --budget < 0 || out.size() > kMaxJson) {
         out += "null";
         return;
     }
@@ -554,10 +707,10 @@ void toJson(const PickleRef& v, std::string& out, int depth, int64_t& budget)
         out += buf;
         break;
     }
-    case Kind::String: appendJsonString(out, v->text); break;
+    case Kind::String: appendBoundedJsonString(out, v->text); break;
     case Kind::Bytes: appendJsonString(out, "<" + std::to_string(v->text.size()) + " bytes>"); break;
-    case Kind::Global: appendJsonString(out, "<" + v->text + ">"); break;
-    case Kind::Object: appendJsonString(out, "<" + v->text + ">"); break;
+    case Kind::Global: appendBoundedJsonString(out, "<" + v->text + ">"); break;
+    case Kind::Object: appendBoundedJsonString(out, "<" + v->text + ">"); break;
     case Kind::Storage: appendJsonString(out, "<storage>"); break;
     case Kind::Tensor: {
         std::string shape;
@@ -584,7 +737,7 @@ void toJson(const PickleRef& v, std::string& out, int depth, int64_t& budget)
             std::string key;
             if (k && k->kind == Kind::String) key = k->text;
             else { toJson(k, key, depth + 1, budget); }
-            appendJsonString(out, key);
+            appendBoundedJsonString(out, key);
             out += ':';
             toJson(val, out, depth + 1, budget);
         }
@@ -596,9 +749,13 @@ void toJson(const PickleRef& v, std::string& out, int depth, int64_t& budget)
 
 } // namespace
 
-Result<PickleRef> parsePickle(const uint8_t* data, size_t size, const StorageLoader& loadStorage)
+Result<PickleRef> parsePickle(const uint8_t* data, size_t size, const StorageLoader& loadStorage,
+                              const CheckpointLimits& limits)
 {
-    Parser parser(data, size, loadStorage);
+    if (size > limits.maxPickleBytes)
+        return Status::failure("pickle: " + std::to_string(size) + " bytes, more than the limit of " +
+                               std::to_string(limits.maxPickleBytes));
+    Parser parser(data, size, loadStorage, limits);
     return parser.run();
 }
 

@@ -4,6 +4,7 @@
 // strings, numbers, tensors rebuilt from persistent storages. Values of types it does not know (numpy
 // dtypes, arbitrary objects) become opaque Object values instead of errors, so metadata never blocks loading.
 // LibTorch 1.13's own torch::pickle_load cannot read such files (stops at SETITEM, fails on numpy scalars).
+#include "CheckpointLimits.h"
 #include "ModelStatus.h"
 
 #include <torch/torch.h>
@@ -30,6 +31,7 @@ struct PickleValue {
     std::vector<PickleRef> items;               // List, Tuple, Object (constructor args)
     std::vector<std::pair<PickleRef, PickleRef>> entries; // Dict (insertion order)
     torch::Tensor tensor;                       // Tensor, Storage (flat, the storage's dtype)
+    uint32_t depth = 0;                         // containers below this one, as far as the parser saw
 
     static PickleRef make(Kind kind) { auto v = std::make_shared<PickleValue>(); v->kind = kind; return v; }
     PickleValue() = default;
@@ -42,13 +44,17 @@ struct PickleValue {
 };
 
 // Loads a storage for a persistent id ('storage', <type>, key, location, numel): returns a flat tensor of
-// `dtype` with at least `numel` values, or an error.
+// `dtype` with at least `numel` values, or an error. The parser has checked numel against the byte limits first.
 using StorageLoader = std::function<Result<torch::Tensor>(const std::string& key, torch::ScalarType dtype, int64_t numel)>;
 
 // Parses one pickle; never crashes or hangs on malformed input (bounded by input size), returns an error instead.
-Result<PickleRef> parsePickle(const uint8_t* data, size_t size, const StorageLoader& loadStorage);
+// Memory is bounded by the limits: values, memo, stack, nesting, storage bytes (per storage and in total). Tensors
+// are views of their storages (no copies), refused when their strides overlap or reach outside the storage.
+Result<PickleRef> parsePickle(const uint8_t* data, size_t size, const StorageLoader& loadStorage,
+                              const CheckpointLimits& limits = checkpointLimits());
 
-// JSON text of a value (tensors as "<tensor float32 [3,4]>", objects as "<numpy.dtype>").
+// JSON text of a value (tensors as "<tensor float32 [3,4]>", objects as "<numpy.dtype>"); at most ~16 MiB
+// (longer strings and values past that become placeholders).
 std::string pickleToJson(const PickleRef& value);
 
 // Writer: builds protocol-2 pickles in the layout torch.save uses.
