@@ -236,6 +236,15 @@ ParsedFile parseEaf(const QByteArray& xml, const QString& fileName, const Taxono
     bool sawRoot = false;
     while (!r.atEnd()) {
         r.readNext();
+        if (r.isDTD()) {
+            // ELAN never writes one; a DOCTYPE only brings entity declarations (expansion bombs,
+            // external files) into what should be plain annotation data.
+            out.issues.push_back({fileName, int(r.lineNumber()),
+                                  QStringLiteral("has a DOCTYPE declaration (entities), which ELAN files never have; nothing imported"),
+                                  {}});
+            out.rows.clear();
+            return out;
+        }
         if (!r.isStartElement()) {
             if (r.isEndElement() && r.name() == QLatin1String("TIER"))
                 currentTier.clear();

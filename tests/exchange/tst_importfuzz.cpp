@@ -1,5 +1,6 @@
 // Fuzzing the importers with a seeded random mutator over valid files: list files, prediction CSV
-// (plain and zipped), the app's CSV and JSON, ELAN files (ours and a hand-made EAF 2.8), and the
+// (plain and zipped), the app's CSV and JSON, ELAN files (ours and a hand-made EAF 2.8; mutants
+// include DOCTYPE and ENTITY tokens, and an entity bomb is refused outright), and the
 // CSV, frame-rate and class readers under them. Every mutant must come back as rows that make sense
 // (classes in the taxonomy, non-empty segments) plus issues that name the file and say why; no
 // crash, no hang (ctest's timeout), and a sample of mutants imported into a real project keeps it
@@ -66,7 +67,14 @@ private:
                                               "-9223372036854775808", "nan", "inf", "1e308", "0/0", "30000/0", "\xff\xfe",
                                               "\xc3", "\xef\xbb\xbf", QByteArray(1, '\0'), "{", "}", "[", "]", ":", "null",
                                               "TIME_VALUE=\"", "TIME_SLOT_REF1=\"ts1\"", "ts999", "nodding", "B1", "test0000.mp4",
-                                              "../../etc/passwd", "/abs/path.mp4", "0003_01_0001.mp4"};
+                                              "../../etc/passwd", "/abs/path.mp4", "0003_01_0001.mp4",
+                                              // DTDs and entities: expansion bombs, external files and URLs
+                                              "<!DOCTYPE ANNOTATION_DOCUMENT [<!ENTITY a \"aaaaaaaaaaaaaaaa\">]>",
+                                              "<!DOCTYPE x [<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>",
+                                              "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">",
+                                              "<!ENTITY x SYSTEM \"file:///etc/passwd\">",
+                                              "<!DOCTYPE y SYSTEM \"http://127.0.0.1:9/y.dtd\">", "&a;", "&b;", "&c;", "&x;",
+                                              "&#0;", "&#x110000;", "<!DOCTYPE", "<!ENTITY", "]>"};
         const int size = d.size();
         switch (next(9)) {
         case 0: // flip a byte
@@ -260,6 +268,38 @@ private Q_SLOTS:
             qInfo("%-15s %d mutants: %d with issues, %d with rows, slowest parse %lld ms", qPrintable(c.name), iterations(),
                   withIssues, withRows, slowestMs);
             QVERIFY2(withIssues > iterations() / 10, qPrintable(c.name + ": the mutator hardly ever broke the file"));
+        }
+    }
+
+    // An EAF carrying a DTD: an entity expansion bomb, an external file, an external DTD by URL.
+    // Refused as a whole, at once, reading nothing from outside the file.
+    void eafWithEntitiesIsRefused()
+    {
+        const Taxonomy& t = Taxonomy::builtinMa52();
+        QByteArray bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE ANNOTATION_DOCUMENT [\n<!ENTITY l0 \"nodding\">\n";
+        for (int i = 1; i <= 12; ++i) {
+            bomb += "<!ENTITY l" + QByteArray::number(i) + " \"";
+            for (int k = 0; k < 10; ++k)
+                bomb += "&l" + QByteArray::number(i - 1) + ";";
+            bomb += "\">\n";
+        }
+        bomb += "]>\n<ANNOTATION_DOCUMENT><TIME_ORDER><TIME_SLOT TIME_SLOT_ID=\"ts1\" TIME_VALUE=\"0\"/>"
+                "<TIME_SLOT TIME_SLOT_ID=\"ts2\" TIME_VALUE=\"1000\"/></TIME_ORDER><TIER TIER_ID=\"a\">"
+                "<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a1\" TIME_SLOT_REF1=\"ts1\" TIME_SLOT_REF2=\"ts2\">"
+                "<ANNOTATION_VALUE>&l12;</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER></ANNOTATION_DOCUMENT>\n";
+        QByteArray external = bomb;
+        external.replace("<!ENTITY l0 \"nodding\">", "<!ENTITY l0 SYSTEM \"file:///etc/passwd\">");
+        QByteArray dtdByUrl = "<?xml version=\"1.0\"?>\n<!DOCTYPE ANNOTATION_DOCUMENT SYSTEM \"http://127.0.0.1:9/eaf.dtd\">\n"
+                              "<ANNOTATION_DOCUMENT></ANNOTATION_DOCUMENT>\n";
+        for (const QByteArray& input : {bomb, external, dtdByUrl}) {
+            QElapsedTimer timer;
+            timer.start();
+            const ParsedFile f = parseEaf(input, "entities.eaf", t);
+            QVERIFY(f.rows.isEmpty());
+            QCOMPARE(f.issues.size(), 1);
+            QVERIFY2(f.issues.front().reason.contains("DOCTYPE"), qPrintable(f.issues.front().toString()));
+            checkParsed(f, t, "entities.eaf", input);
+            qInfo("refused in %lld ms: %s", timer.elapsed(), qPrintable(f.issues.front().toString()));
         }
     }
 
