@@ -46,11 +46,14 @@ QJsonObject levelJson(const LevelFigures& l, bool perClass)
 {
     QJsonObject o{{"count", l.count}, {"top1", l.top1}, {"top5", l.top5}, {"macro_f1", l.macroF1}, {"micro_f1", l.microF1}};
     if (perClass) {
-        QJsonArray rows;
-        for (const PerClassFigures& c : l.perClass)
+        QJsonArray rows, f1;
+        for (const PerClassFigures& c : l.perClass) {
             rows.append(QJsonObject{{"support", c.support}, {"predicted", c.predicted}, {"precision", c.precision},
                                     {"recall", c.recall}, {"f1", c.f1}});
+            f1.append(c.f1);
+        }
         o.insert("per_class", rows);
+        o.insert("per_class_f1", f1);
     }
     return o;
 }
@@ -79,6 +82,7 @@ EvaluationFigures evaluateProbabilities(const std::vector<std::vector<float>>& p
 {
     EvaluationFigures f;
     f.classes.perClass.resize(size_t(std::max(numClasses, 0)));
+    f.confusion.assign(size_t(std::max(numClasses, 0)), std::vector<int>(size_t(std::max(numClasses, 0)), 0));
     int parts = 0;
     for (int b : classToBodyPart)
         parts = std::max(parts, b + 1);
@@ -96,6 +100,7 @@ EvaluationFigures evaluateProbabilities(const std::vector<std::vector<float>>& p
         lossSum += -std::log(std::max(double(p[size_t(label)]), 1e-12));
         f.classes.perClass[size_t(label)].support++;
         f.classes.perClass[size_t(best[0])].predicted++;
+        f.confusion[size_t(label)][size_t(best[0])]++;
         if (best[0] == label) {
             ++top1;
             f.classes.perClass[size_t(label)].recall += 1; // raw true-positive count, turned into recall later
@@ -147,7 +152,18 @@ LevelFigures evaluateHard(const std::vector<int>& predicted, const std::vector<i
 
 QJsonObject EvaluationFigures::toJson(bool perClass) const
 {
-    return QJsonObject{{"loss", loss}, {"classes", levelJson(classes, perClass)}, {"body_parts", levelJson(bodyParts, perClass)}};
+    QJsonObject o{{"loss", loss}, {"classes", levelJson(classes, perClass)}, {"body_parts", levelJson(bodyParts, perClass)}};
+    if (perClass && !confusion.empty()) {
+        QJsonArray rows;
+        for (const std::vector<int>& row : confusion) {
+            QJsonArray r;
+            for (int n : row)
+                r.append(n);
+            rows.append(r);
+        }
+        o.insert("confusion", rows);
+    }
+    return o;
 }
 
 EvaluationFigures EvaluationFigures::fromJson(const QJsonObject& json)
@@ -156,6 +172,12 @@ EvaluationFigures EvaluationFigures::fromJson(const QJsonObject& json)
     f.loss = json.value("loss").toDouble();
     f.classes = levelFromJson(json.value("classes").toObject());
     f.bodyParts = levelFromJson(json.value("body_parts").toObject());
+    for (const QJsonValue& row : json.value("confusion").toArray()) {
+        std::vector<int> r;
+        for (const QJsonValue& n : row.toArray())
+            r.push_back(n.toInt());
+        f.confusion.push_back(std::move(r));
+    }
     return f;
 }
 

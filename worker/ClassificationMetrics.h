@@ -27,6 +27,7 @@ struct EvaluationFigures {
     double loss = 0;             // mean cross-entropy, -log p(true class)
     LevelFigures classes;
     LevelFigures bodyParts;      // empty when no class -> body-part map was given
+    std::vector<std::vector<int>> confusion; // [human class][model top-1 class] counts (numClasses square)
     QJsonObject toJson(bool perClass = false) const;
     static EvaluationFigures fromJson(const QJsonObject& json);
 };

@@ -2,6 +2,8 @@
 
 #include "ClipBatches.h"
 
+#include <QDateTime>
+
 namespace mas::worker {
 
 Result<ClipScores> scoreLabelledClips(model::ManetModel& model, const ClipPipelineConfig& pipeline,
@@ -57,13 +59,17 @@ Status EvaluateJob::run(JobContext& context)
         if (!all)
             return Error{all.error()};
         for (const ClipItem& c : all.value())
-            if (c.label >= 0 && (m_options.participants.isEmpty() || m_options.participants.contains(c.participant)))
+            if (c.label >= 0 && ((m_options.participants.isEmpty() && !m_options.restrictToParticipants)
+                                 || m_options.participants.contains(c.participant)))
                 items.push_back(c);
     } else {
         items = m_options.items;
     }
     if (items.empty())
-        return Error{"nothing to evaluate: no segment has a confirmed label"};
+        return Error{m_options.split.isEmpty()
+                         ? QString("nothing to evaluate: no segment has a confirmed label")
+                         : QString("nothing to evaluate: no confirmed segment of split plan \"%1\"'s %2 participants")
+                               .arg(m_options.planName, m_options.split)};
     context.setTotal(int64_t(items.size()));
     context.setStage("evaluating " + model->version.name);
     Result<ClipScores> scores = scoreLabelledClips(model->model, model->pipeline, items, m_options.batchSize, context);
@@ -75,13 +81,22 @@ Status EvaluateJob::run(JobContext& context)
         evaluateProbabilities(scores->probabilities, scores->labels, model->model.config().numClasses,
                               classToBodyPartFor(model->version, model->model.config().numClasses));
     QJsonObject json = figures.toJson(true);
+    json.insert("clips", int(scores->labels.size()));
+    json.insert("source", "evaluate");
+    json.insert("measured", QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!m_options.planName.isEmpty())
+        json.insert("plan", m_options.planName);
     context.figures().insert("model_version", model->version.id);
     context.figures().insert("model_version_name", model->version.name);
     context.figures().insert("evaluation", json);
+    context.figures().insert("split", m_options.split);
+    context.figures().insert("plan", m_options.planName);
+    context.figures().insert("plan_created", m_options.planCreated);
     if (m_options.storeMetrics) {
-        QJsonObject metrics = model->version.metrics;
-        json.insert("clips", int(scores->labels.size()));
-        metrics.insert("evaluation", json);
+        // Re-read: the version's metrics may have changed since the job started (another evaluate).
+        Result<std::optional<ModelVersionRecord>> current = data.value()->modelVersion(model->version.id);
+        QJsonObject metrics = current && current.value() ? current.value()->metrics : model->version.metrics;
+        metrics.insert(m_options.split.isEmpty() ? QString("evaluation") : m_options.split, json);
         const Status s = data.value()->updateModelMetrics(model->version.id, metrics);
         if (!s)
             return s;

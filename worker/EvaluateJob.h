@@ -13,7 +13,11 @@ struct EvaluateOptions {
     int batchSize = 8;
     std::vector<ClipItem> items;       // labelled items; empty: the project's confirmed segments
     QStringList participants;          // when not empty: only these participants' confirmed segments
-    bool storeMetrics = true;          // into the version's metrics under "evaluation"
+    bool restrictToParticipants = false; // with an empty `participants`: nothing is evaluated (an empty split)
+    QString split;                     // "train" | "val" | "test"; "" for all confirmed segments
+    QString planName;                  // the split plan the participants come from
+    bool planCreated = false;          // the plan was made for this run (no plan existed)
+    bool storeMetrics = true;          // into the version's metrics under metrics[split] ("evaluation" when no split)
     int threads = 0;
 };
 

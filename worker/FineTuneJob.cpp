@@ -9,6 +9,7 @@
 #include "PrelabelJob.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -107,7 +108,16 @@ Status FineTuneJob::run(JobContext& context)
                 items.push_back(c);
     }
     std::vector<ClipItem> training, validation;
-    if (!m_options.validationItems.empty()) {
+    if (!m_options.trainingParticipants.isEmpty()) {
+        // A split plan: train on its training participants, pick the epoch on its validation participants;
+        // every other clip (the plan's test participants, anyone not in the plan) is never read.
+        for (const ClipItem& c : items) {
+            if (m_options.trainingParticipants.contains(c.participant))
+                training.push_back(c);
+            else if (m_options.validationParticipants.contains(c.participant))
+                validation.push_back(c);
+        }
+    } else if (!m_options.validationItems.empty()) {
         training = items;
         validation = m_options.validationItems;
     } else if (!m_options.validationParticipants.isEmpty()) {
@@ -119,7 +129,14 @@ Status FineTuneJob::run(JobContext& context)
         validation = std::move(split.validation);
     }
     if (training.empty())
-        return Error{"nothing to train on: no confirmed labels outside the validation participants"};
+        return Error{m_options.planName.isEmpty()
+                         ? QString("nothing to train on: no confirmed labels outside the validation participants")
+                         : QString("nothing to train on: no confirmed labels of split plan \"%1\"'s training participants")
+                               .arg(m_options.planName)};
+    if (!m_options.planName.isEmpty())
+        context.message(QString("split plan \"%1\"%2: %3 training clips, %4 validation clips, test participants not read")
+                            .arg(m_options.planName, m_options.planCreated ? QString(" (made now: the project had none)") : QString())
+                            .arg(training.size()).arg(validation.size()));
     for (const ClipItem& c : training)
         if (c.label >= numClasses)
             return Error{QString("%1: label %2 is outside the model's %3 classes").arg(c.key).arg(c.label).arg(numClasses)};
@@ -181,12 +198,30 @@ Status FineTuneJob::run(JobContext& context)
                          {"augment", m_options.augment}, {"label_embeddings", QString::fromStdString(embeddings.source)},
                          {"class_to_body_part", classMap}, {"base_version", model.version.name},
                          {"data_snapshot", dataSnapshot(training, validation)}};
+    if (!m_options.planName.isEmpty())
+        draft.hyperParams.insert("split_plan", m_options.planName);
+    // The clip length the model learnt on: the sliding window's default (slidingWindowDefaults).
+    std::vector<int> lengths;
+    for (const ClipItem& c : training)
+        if (c.endFrame > c.startFrame)
+            lengths.push_back(c.endFrame - c.startFrame);
+    if (!lengths.empty()) {
+        std::nth_element(lengths.begin(), lengths.begin() + long(lengths.size() / 2), lengths.end());
+        draft.hyperParams.insert("clip_frames", lengths[lengths.size() / 2]);
+    }
     QJsonArray history;
     for (const EpochFigures& e : m_epochs)
         history.append(toJson(e));
     draft.metrics = {{"epochs", history}};
-    if (!m_epochs.empty())
-        draft.metrics.insert("validation", keptEpoch().validation.toJson(true));
+    if (!m_epochs.empty() && keptEpoch().validation.classes.count > 0) {
+        // The kept epoch's figures on the validation participants: measured, so they are shown as "val".
+        QJsonObject val = keptEpoch().validation.toJson(true);
+        val.insert("plan", m_options.planName);
+        val.insert("clips", keptEpoch().validation.classes.count);
+        val.insert("source", QString("fine-tune (epoch %1)").arg(keptEpoch().epoch));
+        val.insert("measured", QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+        draft.metrics.insert("val", val);
+    }
     if (!m_epochs.empty())
         draft.metrics.insert("kept_epoch", keptEpoch().epoch);
     context.setStage("saving the new model version");
@@ -213,6 +248,10 @@ Status FineTuneJob::run(JobContext& context)
     context.figures().insert("new_version", m_newVersion.id);
     context.figures().insert("model_version_id", m_newVersion.id.toLongLong()); // what the GUI's ModelJobRunner reads
     context.figures().insert("new_version_name", m_newVersion.name);
+    context.figures().insert("plan", m_options.planName);
+    context.figures().insert("checkpoint", m_newVersion.checkpointPath);
+    context.figures().insert("data_snapshot", draft.hyperParams.value("data_snapshot"));
+    context.figures().insert("plan_created", m_options.planCreated);
     context.figures().insert("metrics", draft.metrics);
     if (m_options.refreshPrelabels) {
         PrelabelOptions p;
@@ -225,6 +264,14 @@ Status FineTuneJob::run(JobContext& context)
         return refresh.run(context);
     }
     return Status::success();
+}
+
+void FineTuneJob::reportEpochs(JobContext& context) const
+{
+    QJsonArray history;
+    for (const EpochFigures& e : m_epochs)
+        history.append(toJson(e));
+    context.setEpochs(history);
 }
 
 Status FineTuneJob::rememberIfBest(LoadedModel& model)
@@ -326,6 +373,7 @@ Status FineTuneJob::trainHead(JobContext& context, ProjectData& data, LoadedMode
         m_epochs.push_back(figures);
         if (const Status kept = rememberIfBest(model); !kept)
             return kept;
+        reportEpochs(context);
         context.message(QString("epoch %1: loss %2, validation top-1 %3").arg(epoch + 1).arg(figures.trainLoss, 0, 'f', 4)
                             .arg(figures.validation.classes.top1 * 100, 0, 'f', 1));
         context.advance();
@@ -404,6 +452,7 @@ Status FineTuneJob::trainFull(JobContext& context, LoadedModel& model, const std
         m_epochs.push_back(figures);
         if (const Status kept = rememberIfBest(model); !kept)
             return kept;
+        reportEpochs(context);
         context.message(QString("epoch %1: loss %2, train top-1 %3, validation top-1 %4 (%5 s)")
                             .arg(epoch + 1)
                             .arg(figures.trainLoss, 0, 'f', 4)

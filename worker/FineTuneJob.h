@@ -32,6 +32,11 @@ struct FineTuneOptions {
     std::vector<ClipItem> items;         // labelled clips; empty: the project's confirmed segments
     std::vector<ClipItem> validationItems; // when not empty: this validation set instead of a split of `items`
     QStringList validationParticipants;  // when not empty: these participants' clips are the validation set
+    // A split plan's participants (makeModelJob): when not empty, training uses ONLY these participants' clips
+    // and validation only validationParticipants'; every other clip (the plan's test set) is never read.
+    QStringList trainingParticipants;
+    QString planName;                    // recorded with the figures ("" when none)
+    bool planCreated = false;            // the plan was made for this run (no plan existed): the report says so
     std::vector<int> classToBodyPart;    // empty: from the base version / MA-52
     QString versionName;                 // empty: "<base>-head" / "<base>-full"
     bool activate = true;
@@ -70,6 +75,8 @@ private:
 
     // After each epoch: keeps a copy of the weights when validation is the best so far.
     Status rememberIfBest(LoadedModel& model);
+    // The history so far with a progress report (live training charts).
+    void reportEpochs(JobContext& context) const;
 
     ProjectDataFactory m_data;
     FineTuneOptions m_options;

@@ -94,6 +94,7 @@ void JobContext::emitProgress()
     p.itemsPerSecond = m_rate;
     p.secondsLeft = m_rate > 0 && m_total >= m_done ? double(m_total - m_done) / m_rate : -1;
     p.paused = m_control.pause.load();
+    p.epochs = m_epochs;
     m_progress(p);
 }
 

@@ -4,6 +4,7 @@
 // thread never waits on a job. Pause and cancel are atomic flags the job checks between items/batches.
 #include "util/Result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
@@ -24,6 +25,8 @@ struct JobProgress {
     double itemsPerSecond = 0;
     double secondsLeft = -1;  // -1 when unknown
     bool paused = false;
+    // A fine-tune's per-epoch history so far (same objects as metrics["epochs"]), for live training charts.
+    QJsonArray epochs;
 };
 
 enum class JobState { Finished, Cancelled, Failed };
@@ -66,6 +69,13 @@ public:
     void itemFailed(const QString& itemKey, const QString& message);
     void message(const QString& text);
     void forceProgress();
+    // The fine-tune's epoch history so far: carried by every later progress report, sent now.
+    void setEpochs(const QJsonArray& epochs)
+    {
+        m_epochs = epochs;
+        emitProgress();
+    }
+    const QJsonArray& epochs() const { return m_epochs; }
 
     qint64 done() const { return m_done; }
     qint64 failedCount() const { return m_failed; }
@@ -90,6 +100,7 @@ private:
     std::chrono::steady_clock::time_point m_start, m_rateStart, m_lastEmit;
     double m_rate = 0;
     QJsonObject m_figures;
+    QJsonArray m_epochs;
 };
 
 class Job {

@@ -1,32 +1,15 @@
 #pragma once
 // What the model panel asks of the model worker: start one job (pre-label, fine-tune, evaluate),
-// cancel it, and hear its progress and outcome. Abstract so the panel is built and wired before
-// the worker's implementation exists; worker/ implements it over its JobQueue (whose JobProgress
-// and JobOutcome the signals carry), emitting on the GUI thread (queued connections).
+// cancel it, and hear its progress and outcome. Abstract so the GUI can be driven by any runner;
+// WorkerJobRunner implements it over the JobQueue (whose JobProgress and JobOutcome the signals carry),
+// emitting on the GUI thread (queued connections).
 #include "Job.h"
-#include "store/StoreTypes.h"
+#include "ModelJobRequest.h"
 #include "util/Result.h"
 
 #include <QObject>
-#include <QString>
-#include <QVector>
 
-namespace mas::ui {
-
-enum class ModelJobKind { PreLabel, FineTune, Evaluate };
-
-QString toString(ModelJobKind kind); // "pre-label", "fine-tune", "evaluate"
-
-struct ModelJobRequest {
-    ModelJobKind kind = ModelJobKind::PreLabel;
-    store::Id modelVersionId = 0;       // the version to run / fine-tune from / evaluate (0: the active one)
-    QString device = QStringLiteral("cpu"); // "cpu", "cuda" or "cpu-bf16" (Preferences::device)
-    int windowFrames = 60;              // pre-label on long footage: sliding window and stride
-    int strideFrames = 30;
-    store::Id splitPlanId = 0;          // fine-tune / evaluate: which split plan (0: the newest)
-    int epochs = 10;                    // fine-tune
-    QVector<store::Id> segmentIds;      // pre-label: these segments only (empty: every unconfirmed one)
-};
+namespace mas::worker {
 
 class ModelJobRunner : public QObject {
     Q_OBJECT
@@ -47,4 +30,4 @@ Q_SIGNALS:
     void finished(const mas::worker::JobOutcome& outcome);
 };
 
-} // namespace mas::ui
+} // namespace mas::worker

@@ -230,7 +230,11 @@ Result<LoadedModel> loadModel(const ModelSource& source, ProjectData& data, mode
     model::Result<model::ManetModel> loaded = model::ManetModel::fromCheckpoint(version.checkpointPath.toStdString(), device);
     if (!loaded)
         return Error{QString("model version %1: %2").arg(version.name, QString::fromStdString(loaded.error()))};
-    const ClipPipelineConfig pipeline = pipelineFromMetadata(loaded->metadataJson(), loaded->config().segments);
+    ClipPipelineConfig pipeline = pipelineFromMetadata(loaded->metadataJson(), loaded->config().segments);
+    // A checkpoint that does not say its input (the authors' files): the size recorded when it was imported.
+    const QJsonObject appMeta = QJsonDocument::fromJson(QByteArray::fromStdString(loaded->metadataJson())).object();
+    if (!appMeta.contains("input_size") && version.hyperParams.value("input_size").toInt() > 0)
+        pipeline = ClipPipelineConfig::small(loaded->config().segments, version.hyperParams.value("input_size").toInt());
     return LoadedModel{std::move(loaded.value()), version, pipeline};
 }
 

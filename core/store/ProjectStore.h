@@ -113,6 +113,12 @@ public:
     Result<Id> addModelVersion(const ModelVersion& version); // checkpointPath made project-relative
     Status setActiveModelVersion(Id versionId);              // 0: none active
     Status updateModelMetrics(Id versionId, const QString& metricsJson);
+    // A new unique name (refuses an empty or taken one).
+    Status renameModelVersion(Id versionId, const QString& newName);
+    // Removes the version with its predictions (not its checkpoint file: the caller's); its children get its
+    // parent as theirs; deleting the active version leaves none active. Returns the removed row.
+    Result<ModelVersion> removeModelVersion(Id versionId);
+    Result<ModelVersion> modelVersion(Id versionId) const;
     Result<QVector<ModelVersion>> modelVersions() const;
     std::optional<ModelVersion> activeModelVersion() const;
     // Replaces any earlier prediction of the same (segment, model version).

@@ -155,6 +155,77 @@ Status ProjectStore::updateModelMetrics(Id versionId, const QString& metricsJson
     return tx.commit();
 }
 
+Status ProjectStore::renameModelVersion(Id versionId, const QString& newName)
+{
+    const QString name = newName.trimmed();
+    if (name.isEmpty())
+        return d->error(QStringLiteral("model version %1: a model version needs a name").arg(versionId));
+    Result<ModelVersion> before = modelVersion(versionId);
+    if (!before.ok())
+        return Error{before.error()};
+    if (before->name == name)
+        return Status::success();
+    Transaction tx(*d);
+    if (!tx.status().ok())
+        return tx.status();
+    Result<QSqlQuery> q = d->exec(QStringLiteral("UPDATE model_versions SET name = ? WHERE id = ?"), {name, qlonglong(versionId)});
+    if (!q.ok()) {
+        if (q.error().contains(QLatin1String("UNIQUE")))
+            return d->error(QStringLiteral("a model version named %1 already exists").arg(name));
+        return Error{q.error()};
+    }
+    if (Status s = d->logEdit(QStringLiteral("model.rename"), QStringLiteral("model_version"), versionId,
+                              {{"name", before->name}}, {{"name", name}});
+        !s.ok())
+        return s;
+    return tx.commit();
+}
+
+Result<ModelVersion> ProjectStore::removeModelVersion(Id versionId)
+{
+    Result<ModelVersion> before = modelVersion(versionId);
+    if (!before.ok())
+        return before;
+    Transaction tx(*d);
+    if (!tx.status().ok())
+        return Error{tx.status().error()};
+    // Children keep a lineage: their grandparent becomes their parent.
+    if (Result<QSqlQuery> q = d->exec(QStringLiteral("UPDATE model_versions SET parent_id = ? WHERE parent_id = ?"),
+                                      {nullableId(before->parentId), qlonglong(versionId)});
+        !q.ok())
+        return Error{q.error()};
+    Result<QVariant> predictions = d->scalar(QStringLiteral("SELECT count(*) FROM predictions WHERE model_version_id = ?"),
+                                             {qlonglong(versionId)});
+    if (!predictions.ok())
+        return Error{predictions.error()};
+    if (Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM predictions WHERE model_version_id = ?"), {qlonglong(versionId)});
+        !q.ok())
+        return Error{q.error()};
+    if (Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM model_versions WHERE id = ?"), {qlonglong(versionId)}); !q.ok())
+        return Error{q.error()};
+    if (Status s = d->logEdit(QStringLiteral("model.remove"), QStringLiteral("model_version"), versionId,
+                              {{"name", before->name}, {"parent", qint64(before->parentId)}, {"kind", before->kind},
+                               {"active", before->active}, {"checkpoint", before->checkpointPath},
+                               {"predictions", predictions->toLongLong()}},
+                              {});
+        !s.ok())
+        return Error{s.error()};
+    if (Status s = tx.commit(); !s.ok())
+        return Error{s.error()};
+    return before;
+}
+
+Result<ModelVersion> ProjectStore::modelVersion(Id versionId) const
+{
+    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT %1 FROM model_versions WHERE id = ?").arg(QLatin1String(kModelColumns)),
+                                  {qlonglong(versionId)});
+    if (!q.ok())
+        return Error{q.error()};
+    if (!q->next())
+        return d->error(QStringLiteral("no model version with id %1").arg(versionId));
+    return modelFromRow(q.value());
+}
+
 Result<QVector<ModelVersion>> ProjectStore::modelVersions() const
 {
     Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT %1 FROM model_versions ORDER BY id").arg(QLatin1String(kModelColumns)));

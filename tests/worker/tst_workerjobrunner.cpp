@@ -4,7 +4,7 @@
 // participants.
 #include "ManetModel.h"
 #include "WorkerTestProject.h"
-#include "modelpanel/WorkerJobRunner.h"
+#include "WorkerJobRunner.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -69,18 +69,18 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
     test::WorkerProject p = test::makeWorkerProject(m_dir.filePath("runner"), o);
     QVERIFY2(p.store, qPrintable(p.error));
     store::ProjectStore& s = *p.store;
-    ui::WorkerJobRunner runner(s);
+    worker::WorkerJobRunner runner(s);
     QVERIFY(!runner.start({}).ok()); // no active version yet: says so
     const store::Id tiny = addTinyActiveVersion(s, m_dir.filePath("runner"));
     QVERIFY(tiny > 0);
 
-    QSignalSpy started(&runner, &ui::ModelJobRunner::started);
-    QSignalSpy finished(&runner, &ui::ModelJobRunner::finished);
+    QSignalSpy started(&runner, &worker::ModelJobRunner::started);
+    QSignalSpy finished(&runner, &worker::ModelJobRunner::finished);
     QVector<QThread*> progressThreads;
-    connect(&runner, &ui::ModelJobRunner::progress, this, [&](const worker::JobProgress&) { progressThreads << QThread::currentThread(); });
+    connect(&runner, &worker::ModelJobRunner::progress, this, [&](const worker::JobProgress&) { progressThreads << QThread::currentThread(); });
 
-    ui::ModelJobRequest prelabel;
-    prelabel.kind = ui::ModelJobKind::PreLabel;
+    worker::ModelJobRequest prelabel;
+    prelabel.kind = worker::ModelJobKind::PreLabel;
     QVERIFY(runner.start(prelabel).ok());
     QVERIFY(runner.isRunning());
     const Status busy = runner.start(prelabel);
@@ -109,8 +109,8 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
         assignments.push_back({participant.id, participant.code == "P4" ? store::SplitSet::Test : store::SplitSet::Train});
     QVERIFY(s.setSplitAssignments(plan.value(), assignments).ok());
 
-    ui::ModelJobRequest tune;
-    tune.kind = ui::ModelJobKind::FineTune;
+    worker::ModelJobRequest tune;
+    tune.kind = worker::ModelJobKind::FineTune;
     tune.epochs = 2;
     QVERIFY(runner.start(tune).ok());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 180000);
@@ -122,8 +122,8 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
     QCOMPARE(s.activeModelVersion()->parentId, tiny);
     QVERIFY(s.activeModelVersion()->hyperParamsJson.contains("\"P4\"")); // validation held out: the plan's participant
 
-    ui::ModelJobRequest evaluate;
-    evaluate.kind = ui::ModelJobKind::Evaluate;
+    worker::ModelJobRequest evaluate;
+    evaluate.kind = worker::ModelJobKind::Evaluate;
     QVERIFY(runner.start(evaluate).ok());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
     const auto evaluated = finished.takeFirst().at(0).value<worker::JobOutcome>();
@@ -140,8 +140,8 @@ void TestWorkerJobRunner::cancelEndsTheJobAsCancelled()
     test::WorkerProject p = test::makeWorkerProject(m_dir.filePath("cancel"), o);
     QVERIFY2(p.store, qPrintable(p.error));
     QVERIFY(addTinyActiveVersion(*p.store, m_dir.filePath("cancel")) > 0);
-    ui::WorkerJobRunner runner(*p.store);
-    QSignalSpy finished(&runner, &ui::ModelJobRunner::finished);
+    worker::WorkerJobRunner runner(*p.store);
+    QSignalSpy finished(&runner, &worker::ModelJobRunner::finished);
     QVERIFY(runner.start({}).ok());
     runner.cancel();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);

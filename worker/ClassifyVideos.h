@@ -1,0 +1,43 @@
+#pragma once
+// `classify VIDEO...`: top-k classes and body parts of whole videos with a MANet checkpoint file, outside any
+// project. Torch-free header (the CLI includes it; model/ stays behind the worker).
+#include "util/Result.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <atomic>
+#include <functional>
+
+namespace mas::worker {
+
+struct ClassifyOptions {
+    QString checkpoint;                 // a MANet checkpoint (the authors' or the app's)
+    int expectedDepth = 0;              // when > 0: refuse a checkpoint of another depth
+    int top = 5;
+    QString device = QStringLiteral("auto"); // "cpu", "cuda", "auto"
+    bool bfloat16 = false;
+};
+
+struct ScoredClassId {
+    int classId = -1;
+    float score = 0.f;
+};
+
+struct ClassifiedVideo {
+    QString video;
+    QString error;                      // "" when classified; else names the file and the problem
+    QVector<ScoredClassId> topClasses;  // best first
+    QVector<float> bodyPartScores;
+    int bodyPart = -1;                  // body part of the top-1 class
+    QString colorConversion;
+};
+
+// Loads the model once, then one whole-video test clip per file; a per-video failure is in its `error`.
+// `onEach` (may be empty) hears each video as it is done; `cancel` stops between videos.
+Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const ClassifyOptions& options,
+                                                const std::function<void(const ClassifiedVideo&)>& onEach = {},
+                                                const std::atomic_bool* cancel = nullptr);
+
+} // namespace mas::worker
