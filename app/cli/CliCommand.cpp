@@ -8,7 +8,70 @@ static QList<CliCommand>& registry()
     return list;
 }
 
-void registerCommand(CliCommand command) { registry().push_back(std::move(command)); }
+void registerCommand(CliCommand command)
+{
+    if (!command.options.isEmpty())
+        command.summary += '\n' + optionLines(command.options);
+    registry().push_back(std::move(command));
+}
+
+bool parseOptions(const QStringList& args, const QVector<CliOption>& table, ParsedOptions* parsed, QString* error)
+{
+    *parsed = {};
+    for (const CliOption& o : table)
+        if (!o.value.isEmpty())
+            parsed->values.insert(o.name, o.defaultValue);
+    auto find = [&](const QString& name) -> const CliOption* {
+        for (const CliOption& o : table)
+            if (o.name == name)
+                return &o;
+        return nullptr;
+    };
+    for (int i = 0; i < args.size(); ++i) {
+        const QString& word = args[i];
+        if (!word.startsWith(QLatin1String("--")) || word == QLatin1String("--")) {
+            parsed->positional << word;
+            continue;
+        }
+        const int eq = word.indexOf('=');
+        const QString name = eq > 0 ? word.left(eq) : word;
+        const CliOption* o = find(name);
+        if (!o) {
+            *error = QStringLiteral("unknown option %1 (see --help)").arg(name);
+            return false;
+        }
+        parsed->given << name;
+        if (o->value.isEmpty()) {
+            if (eq > 0) {
+                *error = QStringLiteral("%1 takes no value").arg(name);
+                return false;
+            }
+            continue;
+        }
+        if (eq > 0) {
+            parsed->values.insert(name, word.mid(eq + 1));
+        } else if (i + 1 < args.size()) {
+            parsed->values.insert(name, args[++i]);
+        } else {
+            *error = QStringLiteral("%1 wants a value (%2)").arg(name, o->value);
+            return false;
+        }
+    }
+    return true;
+}
+
+QString optionLines(const QVector<CliOption>& table)
+{
+    QStringList lines;
+    for (const CliOption& o : table) {
+        const QString left = o.value.isEmpty() ? o.name : o.name + ' ' + o.value;
+        QString line = QStringLiteral("    ") + left.leftJustified(30) + ' ' + o.help;
+        if (!o.defaultValue.isEmpty())
+            line += QStringLiteral(" (default: %1)").arg(o.defaultValue);
+        lines << line;
+    }
+    return QStringLiteral("  options:\n") + lines.join('\n');
+}
 const QList<CliCommand>& commands() { return registry(); }
 
 std::atomic_bool& interruptRequested()

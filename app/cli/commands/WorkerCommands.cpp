@@ -3,13 +3,13 @@
 // everything committed before stays in the project.
 #include "CliCommand.h"
 
-#include "EvaluateJob.h"
-#include "FineTuneJob.h"
-#include "PrelabelJob.h"
+#include "ModelCatalog.h"
+#include "ModelJobRequest.h"
 #include "StoreProjectData.h"
 #include "store/ProjectStore.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -135,43 +135,159 @@ void printEvaluation(QTextStream& out, const QJsonObject& figures)
             << '\n';
 }
 
+// --- the model a verb names -------------------------------------------------------------------------
+
+// "" -> the active version; an existing file -> its version (imported into the project's cache the first time);
+// "random[:DEPTH]" / "imagenet:FILE" -> a new untrained model; anything else -> a version by id or name.
+Result<store::Id> resolveModel(store::ProjectStore& store, const QString& text, QTextStream& out)
+{
+    if (text.isEmpty()) {
+        if (const auto active = store.activeModelVersion())
+            return active->id;
+        return Error{"the project has no active model version: name one with --model FILE|VERSION, or `model import`"};
+    }
+    if (text == "random" || text.startsWith("random:") || text.startsWith("imagenet:")) {
+        const bool imagenet = text.startsWith("imagenet:");
+        int depth = text.startsWith("random:") ? text.mid(7).toInt() : 18;
+        QString backbone;
+        if (imagenet) {
+            backbone = text.mid(9);
+            Result<CheckpointSummary> info = inspectModelFile(backbone);
+            if (!info)
+                return Error{info.error()};
+            depth = info->depth;
+        }
+        Result<store::Id> id = createModel(store, depth, backbone, QString("%1-r%2").arg(imagenet ? "imagenet" : "random").arg(depth));
+        if (id)
+            out << "new model:     " << store.modelVersion(id.value())->name << " (untrained, " << (imagenet ? "ImageNet backbone" : "random weights")
+                << ")\n";
+        return id;
+    }
+    if (QFileInfo(text).isFile()) {
+        const QString path = QFileInfo(text).absoluteFilePath();
+        Result<QVector<store::ModelVersion>> all = store.modelVersions();
+        if (!all)
+            return Error{all.error()};
+        for (const store::ModelVersion& v : all.value())
+            if (QJsonDocument::fromJson(v.hyperParamsJson.toUtf8()).object().value("source_file").toString() == path)
+                return v.id;
+        return importCheckpoint(store, path);
+    }
+    Result<store::ModelVersion> v = findModelVersion(store, text);
+    if (!v)
+        return Error{v.error()};
+    return v->id;
+}
+
+// The CLI's device names: "auto" picks CUDA where present.
+QString frontDoorDevice(const QString& name, bool bf16)
+{
+    if (bf16)
+        return QStringLiteral("cpu-bf16");
+    if (name == "auto")
+        return computeCapabilities().cuda ? QStringLiteral("cuda") : QStringLiteral("cpu");
+    return name;
+}
+
+bool parseOrFail(CliContext& ctx, const QVector<CliOption>& table, ParsedOptions* parsed, int* code)
+{
+    QString error;
+    if (parseOptions(ctx.args, table, parsed, &error))
+        return true;
+    *code = fail(ctx, error, UsageError);
+    return false;
+}
+
+// Jobs run inline on this thread over the verb's own connection.
+ProjectDataFactory borrowed(store::ProjectStore& store)
+{
+    return [&store]() -> Result<std::unique_ptr<ProjectData>> { return StoreProjectData::borrow(store); };
+}
+
+bool readInt(const ParsedOptions& o, const QString& name, int minimum, int* value, CliContext& ctx, int* code)
+{
+    if (o.value(name).isEmpty())
+        return true;
+    if (!parseInt(o.value(name), value, minimum)) {
+        *code = fail(ctx, QString("%1 wants a number >= %2").arg(name).arg(minimum), UsageError);
+        return false;
+    }
+    return true;
+}
+
 // --- prelabel --------------------------------------------------------------------------------------
+
+const QVector<CliOption> kPrelabelOptions{
+    {"--model", "FILE|VERSION|random[:DEPTH]|imagenet:FILE", "", "the model (default: the active version; a file is imported)"},
+    {"--device", "cpu|cuda|auto", "auto", "where the model runs"},
+    {"--bf16", "", "", "CPU inference in bfloat16 (CPUs with AVX512-BF16 only)"},
+    {"--windows", "", "", "slide windows over every video of the project (long footage) instead of its segments"},
+    {"--videos", "ID|PATH,...", "", "slide windows over these videos only"},
+    {"--window", "N", "", "window length in frames (default: from the model's clip length)"},
+    {"--stride", "N", "", "window stride in frames (default: half the window)"},
+    {"--threshold", "P", "0.5", "windows whose top class is below this propose nothing"},
+    {"--batch", "N", "8", "clips per model call"},
+    {"--top", "N", "5", "classes kept per clip"},
+    {"--threads", "N", "0", "torch threads (0: all cores)"},
+};
 
 int runPrelabel(CliContext& ctx)
 {
-    QStringList args = ctx.args;
-    const QString usage = "usage: prelabel P.mas [--model FILE|VERSION|random[:DEPTH]] [--device cpu|cuda] [--bf16] "
-                          "[--window N --stride N | --windows] [--batch N] [--threads N] [--threshold P]";
-    PrelabelOptions o;
-    const QString modelText = takeOption(args, "--model");
-    o.model = ModelSource::parse(modelText);
-    o.device = deviceFromName(takeOption(args, "--device", "auto"));
-    o.bfloat16 = takeFlag(args, "--bf16");
-    const QString window = takeOption(args, "--window"), stride = takeOption(args, "--stride");
-    o.slidingWindow = takeFlag(args, "--windows") || !window.isEmpty() || !stride.isEmpty();
-    if (!window.isEmpty() && !parseInt(window, &o.windows.window))
-        return fail(ctx, "--window wants a number of frames >= 1", UsageError);
-    if (!stride.isEmpty() && !parseInt(stride, &o.windows.stride))
-        return fail(ctx, "--stride wants a number of frames >= 1", UsageError);
-    const QString batch = takeOption(args, "--batch"), threads = takeOption(args, "--threads");
-    if (!batch.isEmpty() && !parseInt(batch, &o.batchSize))
-        return fail(ctx, "--batch wants a number >= 1", UsageError);
-    if (!threads.isEmpty() && !parseInt(threads, &o.threads))
-        return fail(ctx, "--threads wants a number >= 1", UsageError);
-    const QString threshold = takeOption(args, "--threshold");
-    if (!threshold.isEmpty())
-        o.windows.threshold = threshold.toFloat();
-    if (args.size() != 1 || args[0].startsWith("--"))
-        return fail(ctx, usage, UsageError);
-    const QString project = args[0];
-    PrelabelJob job(StoreProjectData::factory(project), o);
-    const JobOutcome outcome = runWithProgress(ctx, job);
+    ParsedOptions o;
+    int code = 0;
+    if (!parseOrFail(ctx, kPrelabelOptions, &o, &code))
+        return code;
+    if (o.positional.size() != 1)
+        return fail(ctx, "usage: prelabel P.mas [options] (see --help)", UsageError);
+    ModelJobRequest request;
+    request.kind = ModelJobKind::PreLabel;
+    if (!readInt(o, "--window", 1, &request.windowFrames, ctx, &code) || !readInt(o, "--stride", 1, &request.strideFrames, ctx, &code)
+        || !readInt(o, "--batch", 1, &request.batchSize, ctx, &code) || !readInt(o, "--top", 1, &request.topK, ctx, &code)
+        || !readInt(o, "--threads", 0, &request.threads, ctx, &code))
+        return code;
+    bool ok = false;
+    request.threshold = o.value("--threshold").toDouble(&ok);
+    if (!ok || request.threshold < 0 || request.threshold > 1)
+        return fail(ctx, "--threshold wants a probability in [0, 1]", UsageError);
+    request.device = frontDoorDevice(o.value("--device"), o.has("--bf16"));
+    const QString project = o.positional[0];
+    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(project, store::OpenMode::ReadWrite);
+    if (!opened)
+        return fail(ctx, opened.error());
+    store::ProjectStore& s = *opened.value();
+    const bool hadActive = s.activeModelVersion().has_value();
+    Result<store::Id> version = resolveModel(s, o.value("--model"), ctx.out);
+    if (!version)
+        return fail(ctx, version.error());
+    request.modelVersionId = version.value();
+    const bool windows = o.has("--windows") || o.has("--videos") || o.has("--window") || o.has("--stride");
+    if (windows) {
+        Result<QVector<store::Video>> videos = s.videos();
+        if (!videos)
+            return fail(ctx, videos.error());
+        const QStringList only = o.value("--videos").split(',', Qt::SkipEmptyParts);
+        for (const QString& wanted : only) {
+            bool number = false;
+            const store::Id id = wanted.toLongLong(&number);
+            std::optional<store::Id> found = number ? std::optional<store::Id>(id) : s.videoIdByPath(wanted);
+            if (!found || !s.video(*found))
+                return fail(ctx, QString("%1 has no video %2").arg(project, wanted));
+            request.videoIds << *found;
+        }
+        if (only.isEmpty())
+            for (const store::Video& v : videos.value())
+                request.videoIds << v.id;
+    }
+    Result<std::shared_ptr<Job>> job = makeModelJob(request, s, borrowed(s));
+    if (!job)
+        return fail(ctx, job.error());
+    const JobOutcome outcome = runWithProgress(ctx, *job.value());
     const QJsonObject& f = outcome.figures;
     if (outcome.state != JobState::Failed) {
         ctx.out << "model version: " << f.value("model_version_name").toString() << " (id "
                 << f.value("model_version").toString() << ", " << f.value("device").toString() << ", "
                 << f.value("precision").toString() << ")\n";
-        if (o.slidingWindow) {
+        if (windows) {
             ctx.out << "windows:       " << outcome.done << " (" << outcome.skipped << " already done, " << outcome.failed
                     << " failed)\nproposals:     " << f.value("proposals").toInt() << " pre-labeled segments\n";
         } else {
@@ -185,83 +301,105 @@ int runPrelabel(CliContext& ctx)
     }
     // A model named on the command line becomes the active one when the project has none, so the clip
     // browser and the review queue show its predictions.
-    if (outcome.state == JobState::Finished && !modelText.isEmpty()) {
-        Result<std::unique_ptr<ProjectData>> data = StoreProjectData::open(project);
-        if (data) {
-            Result<std::optional<ModelVersionRecord>> active = data.value()->activeModelVersion();
-            if (active && !active.value()) {
-                const Status s = data.value()->setActiveModelVersion(f.value("model_version").toString());
-                if (s)
-                    ctx.out << "active:        " << f.value("model_version_name").toString()
-                            << " (the project had no active model version)" << Qt::endl;
-            }
-        }
+    if (outcome.state == JobState::Finished && !hadActive && !s.activeModelVersion()) {
+        if (s.setActiveModelVersion(version.value()).ok())
+            ctx.out << "active:        " << f.value("model_version_name").toString()
+                    << " (the project had no active model version)" << Qt::endl;
     }
     return exitCodeOf(ctx, outcome, "the predictions of the batches finished before are kept; run it again to go on");
 }
 
 // --- train -----------------------------------------------------------------------------------------
 
+const QVector<CliOption> kTrainOptions{
+    {"--plan", "NAME", "", "split plan by participant: train on its train set, pick the epoch on val, never read test "
+                           "(default: the newest; none: a 70/15/15 hold-out is made and saved)"},
+    {"--mode", "head|full", "head", "head: backbone frozen, cached features (fast); full: the whole network"},
+    {"--epochs", "N", "10", "training epochs"},
+    {"--model", "VERSION|FILE", "", "the version to start from (default: the active one)"},
+    {"--device", "cpu|cuda|auto", "auto", "where training runs"},
+    {"--lr", "X", "", "base learning rate (default: 0.01 head, 0.00125 full)"},
+    {"--batch", "N", "8", "clips per step"},
+    {"--balance", "none|weights|sampling", "weights", "class imbalance: none, class-weighted loss, class-balanced batches"},
+    {"--val-fraction", "F", "0.15", "validation share of the hold-out plan made when the project has none"},
+    {"--name", "NAME", "", "name of the new version (default: <base>-head|full)"},
+    {"--embeddings", "FILE.npy", "", "label embeddings [classes, 300] (default: derived from the taxonomy)"},
+    {"--seed", "N", "1", "random seed (shuffling, the hold-out plan)"},
+    {"--threads", "N", "0", "torch threads (0: all cores)"},
+    {"--no-activate", "", "", "keep the active version as it is"},
+    {"--no-refresh", "", "", "do not pre-label the unconfirmed segments again with the new version"},
+};
+
 int runTrain(CliContext& ctx)
 {
-    QStringList args = ctx.args;
-    const QString usage = "usage: train P.mas [--mode head|full] [--epochs N] [--model VERSION|FILE] [--device cpu|cuda] "
-                          "[--lr X] [--batch N] [--balance none|weights|sampling] [--val-fraction F] [--name NAME] "
-                          "[--embeddings FILE.npy] [--seed N] [--threads N] [--no-activate] [--no-refresh]";
-    FineTuneOptions o;
-    const QString mode = takeOption(args, "--mode", "head");
-    if (mode != "head" && mode != "full")
+    ParsedOptions o;
+    int code = 0;
+    if (!parseOrFail(ctx, kTrainOptions, &o, &code))
+        return code;
+    ModelJobRequest request;
+    request.kind = ModelJobKind::FineTune;
+    request.fineTuneMode = o.value("--mode");
+    if (request.fineTuneMode != "head" && request.fineTuneMode != "full")
         return fail(ctx, "--mode is head (fast: backbone frozen, cached features) or full (the whole network)", UsageError);
-    o.mode = mode == "head" ? FineTuneMode::Head : FineTuneMode::Full;
-    o.base = ModelSource::parse(takeOption(args, "--model"));
-    o.device = deviceFromName(takeOption(args, "--device", "auto"));
-    const QString epochs = takeOption(args, "--epochs"), batch = takeOption(args, "--batch"),
-                  threads = takeOption(args, "--threads"), lr = takeOption(args, "--lr"),
-                  seed = takeOption(args, "--seed"), fraction = takeOption(args, "--val-fraction");
-    if (!epochs.isEmpty() && !parseInt(epochs, &o.epochs))
-        return fail(ctx, "--epochs wants a number >= 1", UsageError);
-    if (!batch.isEmpty() && !parseInt(batch, &o.batchSize))
-        return fail(ctx, "--batch wants a number >= 1", UsageError);
-    if (!threads.isEmpty() && !parseInt(threads, &o.threads))
-        return fail(ctx, "--threads wants a number >= 1", UsageError);
-    if (!lr.isEmpty() && (o.learningRate = lr.toDouble()) <= 0)
+    if (!readInt(o, "--epochs", 1, &request.epochs, ctx, &code) || !readInt(o, "--batch", 1, &request.batchSize, ctx, &code)
+        || !readInt(o, "--threads", 0, &request.threads, ctx, &code))
+        return code;
+    if (o.has("--lr") && (request.learningRate = o.value("--lr").toDouble()) <= 0)
         return fail(ctx, "--lr wants a positive number", UsageError);
-    if (!seed.isEmpty())
-        o.seed = seed.toULongLong();
-    if (!fraction.isEmpty()) {
-        o.validationFraction = fraction.toDouble();
-        if (o.validationFraction < 0 || o.validationFraction >= 1)
-            return fail(ctx, "--val-fraction wants a fraction in [0, 1)", UsageError);
-    }
-    const QString balance = takeOption(args, "--balance", "weights");
-    if (balance == "none")
-        o.balance = BalanceMethod::None;
-    else if (balance == "weights")
-        o.balance = BalanceMethod::LossWeights;
-    else if (balance == "sampling")
-        o.balance = BalanceMethod::Sampling;
-    else
+    request.seed = o.value("--seed").toULongLong();
+    request.holdoutValFraction = o.value("--val-fraction").toDouble();
+    if (request.holdoutValFraction <= 0 || request.holdoutValFraction >= 1)
+        return fail(ctx, "--val-fraction wants a fraction in (0, 1)", UsageError);
+    const QString balance = o.value("--balance");
+    if (balance != "none" && balance != "weights" && balance != "sampling")
         return fail(ctx, "--balance is none, weights (class-weighted loss) or sampling (class-balanced batches)", UsageError);
-    o.versionName = takeOption(args, "--name");
-    o.labelEmbeddingsPath = takeOption(args, "--embeddings");
-    o.activate = !takeFlag(args, "--no-activate");
-    o.refreshPrelabels = !takeFlag(args, "--no-refresh") && o.activate;
-    if (args.size() != 1 || args[0].startsWith("--"))
-        return fail(ctx, usage, UsageError);
-    FineTuneJob job(StoreProjectData::factory(args[0]), o);
-    const JobOutcome outcome = runWithProgress(ctx, job);
-    if (outcome.state == JobState::Finished && !job.newVersion().id.isEmpty()) {
-        const ModelVersionRecord& v = job.newVersion();
-        const QJsonObject snapshot = v.hyperParams.value("data_snapshot").toObject();
-        ctx.out << "new model version: " << v.name << " (id " << v.id << ", parent " << v.hyperParams.value("base_version").toString()
-                << (v.active ? ", active" : "") << ")\n"
-                << "checkpoint:        " << v.checkpointPath << '\n'
+    request.balance = balance == "weights" ? QStringLiteral("loss-weights") : balance;
+    request.versionName = o.value("--name");
+    request.labelEmbeddingsPath = o.value("--embeddings");
+    request.activate = !o.has("--no-activate");
+    request.refreshPrelabels = !o.has("--no-refresh") && request.activate;
+    request.device = frontDoorDevice(o.value("--device"), false);
+    if (o.positional.size() != 1)
+        return fail(ctx, "usage: train P.mas [options] (see --help)", UsageError);
+    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(o.positional[0], store::OpenMode::ReadWrite);
+    if (!opened)
+        return fail(ctx, opened.error());
+    store::ProjectStore& s = *opened.value();
+    if (o.has("--plan")) {
+        Result<store::Id> plan = splitPlanIdByName(s, o.value("--plan"));
+        if (!plan)
+            return fail(ctx, plan.error());
+        request.splitPlanId = plan.value();
+    }
+    Result<store::Id> base = resolveModel(s, o.value("--model"), ctx.out);
+    if (!base)
+        return fail(ctx, base.error());
+    request.modelVersionId = base.value();
+    Result<std::shared_ptr<Job>> made = makeModelJob(request, s, borrowed(s));
+    if (!made)
+        return fail(ctx, made.error());
+    const JobOutcome outcome = runWithProgress(ctx, *made.value());
+    const QJsonObject& f = outcome.figures;
+    if (outcome.state == JobState::Finished && f.contains("new_version")) {
+        const QJsonObject snapshot = f.value("data_snapshot").toObject();
+        const std::optional<store::ModelVersion> active = s.activeModelVersion();
+        Result<store::ModelVersion> base = s.modelVersion(request.modelVersionId);
+        ctx.out << "new model version: " << f.value("new_version_name").toString() << " (id " << f.value("new_version").toString()
+                << ", parent " << (base ? base->name : QString("?"))
+                << (active && QString::number(active->id) == f.value("new_version").toString() ? ", active" : "") << ")\n"
+                << "checkpoint:        " << f.value("checkpoint").toString() << '\n'
+                << "split plan:        " << outcome.figures.value("plan").toString()
+                << (outcome.figures.value("plan_created").toBool() ? " (made now: the project had none)" : "") << '\n'
                 << "data:              " << snapshot.value("training_clips").toInt() << " training clips, "
                 << snapshot.value("validation_clips").toInt() << " validation clips (participants "
-                << snapshot.value("validation_participants").toVariant().toStringList().join(", ") << ")\n";
-        if (!job.epochs().empty()) {
-            ctx.out << "validation (epoch " << job.keptEpoch().epoch << " of " << job.epochs().size() << ", the best one kept):\n";
-            printEvaluation(ctx.out, job.keptEpoch().validation.toJson(false));
+                << snapshot.value("validation_participants").toVariant().toStringList().join(", ") << "); test not read\n";
+        const QJsonObject metrics = f.value("metrics").toObject();
+        if (metrics.contains("val")) {
+            ctx.out << "validation (epoch " << metrics.value("kept_epoch").toInt() << " of " << metrics.value("epochs").toArray().size()
+                    << ", the best one kept):\n";
+            printEvaluation(ctx.out, metrics.value("val").toObject());
+        } else {
+            ctx.out << "validation: none (the plan's val participants have no confirmed clips): the last epoch is kept\n";
         }
         if (outcome.figures.contains("clips"))
             ctx.out << "pre-labels refreshed: " << outcome.figures.value("clips").toInt() << " unconfirmed clips\n";
@@ -272,33 +410,64 @@ int runTrain(CliContext& ctx)
 
 // --- evaluate --------------------------------------------------------------------------------------
 
+const QVector<CliOption> kEvaluateOptions{
+    {"--version", "V", "", "the version (id or name; default: the active one)"},
+    {"--plan", "NAME", "", "split plan by participant (default: the newest; none: a 70/15/15 hold-out is made)"},
+    {"--split", "train|val|test", "test", "which participants of the plan"},
+    {"--device", "cpu|cuda|auto", "auto", "where the model runs"},
+    {"--batch", "N", "8", "clips per model call"},
+    {"--threads", "N", "0", "torch threads (0: all cores)"},
+    {"--json", "", "", "print the figures as JSON"},
+};
+
 int runEvaluate(CliContext& ctx)
 {
-    QStringList args = ctx.args;
-    EvaluateOptions o;
-    const QString version = takeOption(args, "--version");
-    o.model = ModelSource::parse(version);
-    o.device = deviceFromName(takeOption(args, "--device", "auto"));
-    const QString batch = takeOption(args, "--batch"), participants = takeOption(args, "--participants");
-    if (!batch.isEmpty() && !parseInt(batch, &o.batchSize))
-        return fail(ctx, "--batch wants a number >= 1", UsageError);
-    if (!participants.isEmpty())
-        o.participants = participants.split(',', Qt::SkipEmptyParts);
-    const bool json = takeFlag(args, "--json");
-    if (args.size() != 1 || args[0].startsWith("--"))
-        return fail(ctx, "usage: evaluate P.mas [--version V] [--participants A,B] [--device cpu|cuda] [--batch N] [--json]",
-                    UsageError);
-    EvaluateJob job(StoreProjectData::factory(args[0]), o);
-    const JobOutcome outcome = runWithProgress(ctx, job);
+    ParsedOptions o;
+    int code = 0;
+    if (!parseOrFail(ctx, kEvaluateOptions, &o, &code))
+        return code;
+    ModelJobRequest request;
+    request.kind = ModelJobKind::Evaluate;
+    request.evaluateSplit = o.value("--split");
+    if (request.evaluateSplit != "train" && request.evaluateSplit != "val" && request.evaluateSplit != "test")
+        return fail(ctx, "--split is train, val or test", UsageError);
+    if (!readInt(o, "--batch", 1, &request.batchSize, ctx, &code) || !readInt(o, "--threads", 0, &request.threads, ctx, &code))
+        return code;
+    request.device = frontDoorDevice(o.value("--device"), false);
+    if (o.positional.size() != 1)
+        return fail(ctx, "usage: evaluate P.mas --version V [--plan NAME] [--split train|val|test] [--json]", UsageError);
+    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(o.positional[0], store::OpenMode::ReadWrite);
+    if (!opened)
+        return fail(ctx, opened.error());
+    store::ProjectStore& s = *opened.value();
+    if (o.has("--plan")) {
+        Result<store::Id> plan = splitPlanIdByName(s, o.value("--plan"));
+        if (!plan)
+            return fail(ctx, plan.error());
+        request.splitPlanId = plan.value();
+    }
+    if (o.has("--version")) {
+        Result<store::ModelVersion> v = findModelVersion(s, o.value("--version"));
+        if (!v)
+            return fail(ctx, v.error());
+        request.modelVersionId = v->id;
+    }
+    Result<std::shared_ptr<Job>> job = makeModelJob(request, s, borrowed(s));
+    if (!job)
+        return fail(ctx, job.error());
+    const JobOutcome outcome = runWithProgress(ctx, *job.value());
     if (outcome.state == JobState::Finished) {
         const QJsonObject figures = outcome.figures.value("evaluation").toObject();
-        if (json) {
+        if (o.has("--json")) {
             ctx.out << QJsonDocument(outcome.figures).toJson(QJsonDocument::Indented);
         } else {
-            ctx.out << "model version " << outcome.figures.value("model_version_name").toString() << " on "
+            ctx.out << "model version " << outcome.figures.value("model_version_name").toString() << " on the "
+                    << request.evaluateSplit << " participants of split plan \"" << outcome.figures.value("plan").toString() << "\""
+                    << (outcome.figures.value("plan_created").toBool() ? " (made now: the project had none)" : "") << ": "
                     << outcome.done - outcome.failed << " confirmed clips (" << outcome.failed << " unreadable):\n";
             printEvaluation(ctx.out, figures);
-            ctx.out << "time: " << QString::number(outcome.seconds, 'f', 1) << " s" << Qt::endl;
+            ctx.out << "stored as the version's \"" << request.evaluateSplit << "\" figures\n"
+                    << "time: " << QString::number(outcome.seconds, 'f', 1) << " s" << Qt::endl;
         }
     }
     return exitCodeOf(ctx, outcome, "nothing was stored");
@@ -306,19 +475,28 @@ int runEvaluate(CliContext& ctx)
 
 // --- models ----------------------------------------------------------------------------------------
 
-QString figureOf(const QJsonObject& metrics, const QString& where)
+// A stored figure ("-" when no run measured it). Old projects' "validation" reads as val; "evaluation" (split
+// unknown) is shown nowhere as test.
+QString figureOf(const QJsonObject& metrics, const QString& split, const QString& figure)
 {
-    const QJsonObject o = metrics.value(where).toObject().value("classes").toObject();
-    return o.isEmpty() ? QStringLiteral("-") : percent(o.value("top1").toDouble());
+    QJsonObject o = metrics.value(split).toObject();
+    if (o.isEmpty() && split == "val")
+        o = metrics.value("validation").toObject();
+    const QJsonObject classes = o.value("classes").toObject();
+    return classes.contains(figure) ? percent(classes.value(figure).toDouble()) : QStringLiteral("-");
 }
+
+const QVector<CliOption> kModelsOptions{{"--json", "", "", "print the versions as JSON"}};
 
 int runModels(CliContext& ctx)
 {
-    QStringList args = ctx.args;
-    const bool json = takeFlag(args, "--json");
-    if (args.size() != 1 || args[0].startsWith("--"))
+    ParsedOptions o;
+    int code = 0;
+    if (!parseOrFail(ctx, kModelsOptions, &o, &code))
+        return code;
+    if (o.positional.size() != 1)
         return fail(ctx, "usage: models P.mas [--json]", UsageError);
-    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(args[0], store::OpenMode::ReadOnly);
+    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(o.positional[0], store::OpenMode::ReadOnly);
     if (!s)
         return fail(ctx, s.error());
     std::unique_ptr<ProjectData> data = StoreProjectData::borrow(*s.value());
@@ -328,31 +506,32 @@ int runModels(CliContext& ctx)
     QHash<QString, QString> names;
     for (const ModelVersionRecord& v : versions.value())
         names.insert(v.id, v.name);
-    if (json) {
+    if (o.has("--json")) {
         QJsonArray all;
         for (const ModelVersionRecord& v : versions.value()) {
-            QJsonObject o{{"id", v.id.toLongLong()}, {"name", v.name}, {"parent", names.value(v.parentId)},
+            QJsonObject j{{"id", v.id.toLongLong()}, {"name", v.name}, {"parent", names.value(v.parentId)},
                           {"kind", v.kind}, {"active", v.active}, {"created", v.created.toString(Qt::ISODate)},
                           {"checkpoint", v.checkpointPath}, {"hyper_params", v.hyperParams}, {"metrics", v.metrics}};
-            all.append(o);
+            all.append(j);
         }
         ctx.out << QJsonDocument(all).toJson(QJsonDocument::Indented);
         return Success;
     }
     if (versions->empty()) {
-        ctx.out << "no model versions yet: `prelabel P.mas --model FILE` registers a checkpoint" << Qt::endl;
+        ctx.out << "no model versions yet: `model import P.mas FILE` brings a checkpoint in, `model new` makes one" << Qt::endl;
         return Success;
     }
-    ctx.out << QString("  %1 %2 %3 %4 %5 %6 %7\n")
-                   .arg("id", 4).arg("name", -28).arg("kind", -14).arg("parent", -24).arg("val top-1", 9)
-                   .arg("eval top-1", 10).arg("created");
+    ctx.out << QString("  %1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+                   .arg("id", 4).arg("name", -28).arg("kind", -12).arg("parent", -24).arg("val top-1", 9).arg("val F1", 7)
+                   .arg("test top-1", 10).arg("test F1", 7).arg("created");
     for (const ModelVersionRecord& v : versions.value())
         ctx.out << (v.active ? "* " : "  ")
-                << QString("%1 %2 %3 %4 %5 %6 %7\n")
-                       .arg(v.id, 4).arg(v.name, -28).arg(v.kind, -14).arg(names.value(v.parentId, "-"), -24)
-                       .arg(figureOf(v.metrics, "validation"), 9).arg(figureOf(v.metrics, "evaluation"), 10)
+                << QString("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+                       .arg(v.id, 4).arg(v.name, -28).arg(v.kind, -12).arg(names.value(v.parentId, "-"), -24)
+                       .arg(figureOf(v.metrics, "val", "top1"), 9).arg(figureOf(v.metrics, "val", "macro_f1"), 7)
+                       .arg(figureOf(v.metrics, "test", "top1"), 10).arg(figureOf(v.metrics, "test", "macro_f1"), 7)
                        .arg(v.created.toString("yyyy-MM-dd hh:mm"));
-    ctx.out << "(* active)" << Qt::endl;
+    ctx.out << "(* active; figures as measured: val by the fine-tune's kept epoch or evaluate, test by evaluate)" << Qt::endl;
     return Success;
 }
 
@@ -390,19 +569,58 @@ int runModelsRollback(CliContext& ctx)
     return Success;
 }
 
-const CliRegistration prelabelReg({"prelabel",
-                                   "P.mas [--model FILE|VERSION] [--device cpu|cuda] [--bf16] [--window N --stride N] [--batch N]",
+int runModelsDelete(CliContext& ctx)
+{
+    if (ctx.args.size() != 2 || ctx.args[0].startsWith("--"))
+        return fail(ctx, "usage: models delete P.mas VERSION", UsageError);
+    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(ctx.args[0], store::OpenMode::ReadWrite);
+    if (!s)
+        return fail(ctx, s.error());
+    Result<store::ModelVersion> v = findModelVersion(*s.value(), ctx.args[1]);
+    if (!v)
+        return fail(ctx, v.error());
+    if (const Status d = deleteModelVersion(*s.value(), v->id); !d)
+        return fail(ctx, d.error());
+    ctx.out << "deleted model version " << v->name << " with its predictions"
+            << (v->active ? " (it was active: no version is active now)" : "") << Qt::endl;
+    return Success;
+}
+
+int runModelsRename(CliContext& ctx)
+{
+    if (ctx.args.size() != 3 || ctx.args[0].startsWith("--"))
+        return fail(ctx, "usage: models rename P.mas VERSION NAME", UsageError);
+    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(ctx.args[0], store::OpenMode::ReadWrite);
+    if (!s)
+        return fail(ctx, s.error());
+    Result<store::ModelVersion> v = findModelVersion(*s.value(), ctx.args[1]);
+    if (!v)
+        return fail(ctx, v.error());
+    if (const Status r = renameModelVersion(*s.value(), v->id, ctx.args[2]); !r)
+        return fail(ctx, r.error());
+    ctx.out << "renamed model version " << v->name << " to " << ctx.args[2].trimmed() << Qt::endl;
+    return Success;
+}
+
+const CliRegistration prelabelReg({"prelabel", "P.mas [options]",
                                    "pre-label unconfirmed segments (or slide windows over long footage) with MANet",
-                                   runPrelabel});
-const CliRegistration trainReg({"train", "P.mas [--mode head|full] [--epochs N] [--model VERSION] [--balance ...]",
-                                "fine-tune on the confirmed labels into a new model version", runTrain});
-const CliRegistration evaluateReg({"evaluate", "P.mas --version V [--participants A,B] [--json]",
-                                   "top-1, top-5, macro-F1 of a model version on confirmed segments", runEvaluate});
-const CliRegistration modelsReg({"models", "P.mas [--json]", "list the model versions with their figures", runModels});
+                                   runPrelabel, kPrelabelOptions});
+const CliRegistration trainReg({"train", "P.mas [--plan NAME] [options]",
+                                "fine-tune on the confirmed labels of a split plan's train participants into a new version",
+                                runTrain, kTrainOptions});
+const CliRegistration evaluateReg({"evaluate", "P.mas --version V [--plan NAME] [--split train|val|test] [--json]",
+                                   "top-1, top-5, macro-F1 of a version on one split's participants, stored on the version",
+                                   runEvaluate, kEvaluateOptions});
+const CliRegistration modelsReg({"models", "P.mas [--json]", "list the model versions with their measured figures", runModels,
+                                 kModelsOptions});
 const CliRegistration activateReg({"models activate", "P.mas VERSION", "make a model version the active one",
                                    runModelsActivate});
 const CliRegistration rollbackReg({"models rollback", "P.mas", "activate the parent of the active model version",
                                    runModelsRollback});
+const CliRegistration deleteReg({"models delete", "P.mas VERSION",
+                                 "delete a version with its predictions and cached checkpoint (children keep its parent)",
+                                 runModelsDelete});
+const CliRegistration renameReg({"models rename", "P.mas VERSION NAME", "give a version a new unique name", runModelsRename});
 
 } // namespace
 } // namespace mas::cli
