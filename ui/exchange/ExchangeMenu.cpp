@@ -4,6 +4,7 @@
 #include "exchange/ExchangeProgress.h"
 #include "exchange/ImportFiles.h"
 #include "exchange/SplitPlanDialog.h"
+#include "stats/CodingSessionActions.h"
 
 #include <QFileDialog>
 #include <QInputDialog>
@@ -54,6 +55,8 @@ ExchangeMenu::ExchangeMenu(QWidget* parent) : QMenu(tr("&Data"), parent)
         dialog.compute();
         dialog.exec();
     });
+    // Behaviour statistics and BORIS import/export (ui/stats).
+    addCodingSessionActions(*this, import, exportMenu, [this] { return m_store; }, [this] { Q_EMIT projectChanged(); });
     setStore(nullptr);
 }
 
