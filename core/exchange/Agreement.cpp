@@ -397,12 +397,30 @@ AgreementReport computeAgreement(const RatingTable& table, const Taxonomy& taxon
     return report;
 }
 
+QString landisKochBand(double kappa)
+{
+    if (std::isnan(kappa))
+        return {};
+    if (kappa < 0)
+        return QStringLiteral("poor");
+    if (kappa <= 0.20)
+        return QStringLiteral("slight");
+    if (kappa <= 0.40)
+        return QStringLiteral("fair");
+    if (kappa <= 0.60)
+        return QStringLiteral("moderate");
+    if (kappa <= 0.80)
+        return QStringLiteral("substantial");
+    return QStringLiteral("almost perfect");
+}
+
 QString agreementCsv(const AgreementReport& report)
 {
-    QString out = csvLine({"level", "scope", "key", "name", "items", "observed", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"});
+    QString out = csvLine({"level", "scope", "key", "name", "items", "observed", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
+                           "interpretation"});
     auto line = [&](const AgreementStats& s) {
         out += csvLine({report.level, s.scope, s.key >= 0 ? QString::number(s.key) : QString(), s.name, QString::number(s.items),
-                        number(s.observed), number(s.cohen), number(s.fleiss), number(s.alpha)});
+                        number(s.observed), number(s.cohen), number(s.fleiss), number(s.alpha), landisKochBand(s.cohen)});
     };
     line(report.overall);
     line(report.bodyLevel);
@@ -412,7 +430,7 @@ QString agreementCsv(const AgreementReport& report)
         line(s);
     for (const PairConfusion& p : report.pairs)
         out += csvLine({report.level, "pair", "", p.raterA + QStringLiteral(" vs ") + p.raterB, QString::number(p.items), "",
-                        number(p.cohen), "", ""});
+                        number(p.cohen), "", "", landisKochBand(p.cohen)});
     return out;
 }
 
@@ -436,14 +454,15 @@ QString confusionCsv(const AgreementReport& report, const Taxonomy& taxonomy)
 QString agreementText(const AgreementReport& report)
 {
     auto fmt = [](double v) { return std::isnan(v) ? QStringLiteral("n/a") : QString::number(v, 'f', 3); };
+    auto band = [](double v) { return std::isnan(v) ? QStringLiteral("undefined") : landisKochBand(v); };
     QString out = QStringLiteral("agreement on %1, raters: %2\n").arg(report.level, report.raters.join(QStringLiteral(", ")));
     for (const AgreementStats* s : {&report.overall, &report.bodyLevel})
-        out += QStringLiteral("  %1: %2 items, observed %3, Cohen %4, Fleiss %5, Krippendorff alpha %6\n")
-                   .arg(s->scope).arg(s->items).arg(fmt(s->observed), fmt(s->cohen), fmt(s->fleiss), fmt(s->alpha));
+        out += QStringLiteral("  %1: %2 items, observed %3, Cohen %4 (%7), Fleiss %5, Krippendorff alpha %6\n")
+                   .arg(s->scope).arg(s->items).arg(fmt(s->observed), fmt(s->cohen), fmt(s->fleiss), fmt(s->alpha), band(s->cohen));
     for (const AgreementStats& s : report.perBodyPart)
         out += QStringLiteral("  %1: alpha %2, Cohen %3\n").arg(s.name, fmt(s.alpha), fmt(s.cohen));
     for (const PairConfusion& p : report.pairs)
-        out += QStringLiteral("  %1 vs %2: %3 items, Cohen %4\n").arg(p.raterA, p.raterB).arg(p.items).arg(fmt(p.cohen));
+        out += QStringLiteral("  %1 vs %2: %3 items, Cohen %4 (%5)\n").arg(p.raterA, p.raterB).arg(p.items).arg(fmt(p.cohen), band(p.cohen));
     return out;
 }
 

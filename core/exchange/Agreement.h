@@ -71,10 +71,52 @@ struct AgreementReport {
 
 AgreementReport computeAgreement(const RatingTable& table, const Taxonomy& taxonomy, const QString& level);
 
-// scope,key,name,items,observed,cohen_kappa,fleiss_kappa,krippendorff_alpha (NaN written empty).
+// Landis & Koch (1977) words for a kappa: "poor" (< 0), "slight" (to 0.20), "fair" (0.40), "moderate"
+// (0.60), "substantial" (0.80), "almost perfect"; "" for NaN.
+QString landisKochBand(double kappa);
+
+// level,scope,key,name,items,observed,cohen_kappa,fleiss_kappa,krippendorff_alpha,interpretation
+// (NaN written empty; interpretation: the Landis & Koch band of cohen_kappa).
 QString agreementCsv(const AgreementReport& report);
 // rater_a,rater_b,class_a,name_a,class_b,name_b,count (non-zero cells; "none" for no segment).
 QString confusionCsv(const AgreementReport& report, const Taxonomy& taxonomy);
 QString agreementText(const AgreementReport& report);
+
+// --- time-unit agreement (as BORIS's "Cohen's kappa (time-unit)") --------------------------------
+// For each pair of raters and each video both coded: the video is sampled every `binSeconds` from the
+// first start to the last stop of either rater's segments; at each sample each rater's state is the
+// set of classes whose segment covers it (start <= t <= stop, ends included); Cohen's kappa over
+// those states, with the samples of every video pooled into one table. When observed and chance
+// agreement are both total, kappa is 1 (as BORIS reports it). Per class: kappa on "the class is
+// present" at the same samples. Rejected and model labels do not count.
+struct TimeUnitPair {
+    QString raterA, raterB;
+    int units = 0;                     // samples
+    int videos = 0;                    // videos both raters coded
+    double observed = 0;               // share of samples with the same state
+    double kappa = 0;
+};
+
+struct TimeUnitClass {
+    int classId = -1;
+    QString code, name;
+    int units = 0;
+    double kappa = 0;                  // two raters: Cohen; more: mean over pairs
+};
+
+struct TimeUnitAgreement {
+    double binSeconds = 1.0;
+    QStringList raters;
+    QVector<TimeUnitPair> pairs;
+    QVector<TimeUnitClass> perClass;   // classes any rater coded
+    double kappa = 0;                  // two raters: the pair's; more: mean over pairs; NaN when none
+};
+
+TimeUnitAgreement timeUnitAgreement(const QVector<SegmentRow>& rows, const Taxonomy& taxonomy, double binSeconds,
+                                    const QStringList& raters = {});
+// level,scope,key,name,items,observed,cohen_kappa,fleiss_kappa,krippendorff_alpha,interpretation rows with
+// level "time unit (B s)", scope "overall", "pair" and "class" (items = samples), no header when `withHeader` is false.
+QString timeUnitCsv(const TimeUnitAgreement& agreement, bool withHeader = true);
+QString timeUnitText(const TimeUnitAgreement& agreement);
 
 } // namespace mas::exchange

@@ -123,9 +123,55 @@ private Q_SLOTS:
         QCOMPARE(report.perClass.size(), 52);
         QCOMPARE(report.perBodyPart.size(), 7);
         const QString csv = agreementCsv(report);
-        QVERIFY(csv.startsWith("level,scope,key,name,items,observed,cohen_kappa,fleiss_kappa,krippendorff_alpha\r\n"));
+        QVERIFY(csv.startsWith("level,scope,key,name,items,observed,cohen_kappa,fleiss_kappa,krippendorff_alpha,interpretation\r\n"));
         QVERIFY(csv.contains("segments,overall,,,3,"));
         QVERIFY(confusionCsv(report, Taxonomy::builtinMa52()).contains("alice,bob,none,no segment,3,"));
+    }
+
+    void landisKochBands()
+    {
+        QCOMPARE(landisKochBand(-0.1), QStringLiteral("poor"));
+        QCOMPARE(landisKochBand(0.0), QStringLiteral("slight"));
+        QCOMPARE(landisKochBand(0.2), QStringLiteral("slight"));
+        QCOMPARE(landisKochBand(0.21), QStringLiteral("fair"));
+        QCOMPARE(landisKochBand(0.5), QStringLiteral("moderate"));
+        QCOMPARE(landisKochBand(0.75), QStringLiteral("substantial"));
+        QCOMPARE(landisKochBand(0.81), QStringLiteral("almost perfect"));
+        QVERIFY(landisKochBand(std::nan("")).isEmpty());
+    }
+
+    void timeUnitKappaByHand()
+    {
+        // 10 fps, one-second units. alice: class 0 over 0..5 s; bob: class 0 over 0..3 s, class 1 over 4..6 s.
+        // Samples 0..6 s: alice {0}x6, {}x1; bob {0}x4, {1}x3. Pairs ({0},{0})x4, ({0},{1})x2, ({},{1})x1.
+        // N 7, agreements 4, chance 6*4/7 = 24/7 -> kappa (4 - 24/7) / (7 - 24/7) = 4/25 = 0.16 (slight).
+        auto row = [](int64_t s, int64_t e, int cls, const char* who) {
+            SegmentRow r = seg("v", s, e, {{cls, who, LabelStatus::Confirmed}});
+            r.fpsNum = 10;
+            return r;
+        };
+        QVector<SegmentRow> rows{row(0, 50, 0, "alice"), row(0, 30, 0, "bob"), row(40, 60, 1, "bob"),
+                                 row(0, 80, 5, "model:m")}; // models are not raters here
+        const TimeUnitAgreement t = timeUnitAgreement(rows, Taxonomy::builtinMa52(), 1.0);
+        QCOMPARE(t.raters, (QStringList{"alice", "bob"}));
+        QCOMPARE(t.pairs.size(), 1);
+        QCOMPARE(t.pairs[0].units, 7);
+        QVERIFY(std::abs(t.pairs[0].observed - 4.0 / 7) < 1e-12);
+        QVERIFY(std::abs(t.kappa - 0.16) < 1e-12);
+        // Class 0 present: alice 1111110, bob 1111000 -> po 5/7, pe 6/7*4/7 + 1/7*3/7 = 27/49 -> 8/22.
+        // Class 1: alice never, bob 0000111 -> po 4/7 = pe -> 0.
+        QCOMPARE(t.perClass.size(), 2);
+        QVERIFY(std::abs(t.perClass[0].kappa - 8.0 / 22) < 1e-12);
+        QVERIFY(std::abs(t.perClass[1].kappa - 0.0) < 1e-12);
+        const QString csv = timeUnitCsv(t);
+        QVERIFY2(csv.contains("time unit (1 s),overall,,\"alice, bob\",7,,0.16,,,slight\r\n"), qPrintable(csv));
+        QVERIFY2(csv.contains("time unit (1 s),class,0,A1 shaking body,7,,0.3636,,,fair\r\n"), qPrintable(csv));
+        QVERIFY(timeUnitText(t).contains("Cohen 0.160 (slight)"));
+        // Half-second units: 13 samples 0, 0.5, ..., 6.
+        QCOMPARE(timeUnitAgreement(rows, Taxonomy::builtinMa52(), 0.5).pairs[0].units, 13);
+        // Identical coding: kappa 1 (observed and chance both total counts as 1, as in BORIS).
+        QVector<SegmentRow> same{row(0, 50, 0, "alice"), row(0, 50, 0, "bob")};
+        QCOMPARE(timeUnitAgreement(same, Taxonomy::builtinMa52(), 1.0).kappa, 1.0);
     }
 
     void perfectAgreementIsOne()

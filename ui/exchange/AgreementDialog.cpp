@@ -30,9 +30,17 @@ AgreementDialog::AgreementDialog(store::ProjectStore& store, QWidget* parent) : 
     m_iou->setSingleStep(0.05);
     m_iou->setValue(0.5);
     m_iou->setToolTip(tr("Segments of different annotators are matched when their temporal IoU reaches this"));
+    m_bin = new QDoubleSpinBox;
+    m_bin->setObjectName(QStringLiteral("timeUnit"));
+    m_bin->setRange(0.01, 60.0);
+    m_bin->setDecimals(2);
+    m_bin->setValue(1.0);
+    m_bin->setSuffix(tr(" s"));
+    m_bin->setToolTip(tr("Time-unit kappa: both annotators' codes are compared every this many seconds (as BORIS does)"));
     auto* form = new QFormLayout;
     form->addRow(tr("Annotators"), m_raters);
     form->addRow(tr("IoU threshold"), m_iou);
+    form->addRow(tr("Time unit"), m_bin);
     m_result = new QPlainTextEdit;
     m_result->setReadOnly(true);
     m_result->setMinimumSize(600, 320);
@@ -66,7 +74,13 @@ bool AgreementDialog::compute()
         return false;
     }
     m_last = a.value();
-    m_result->setPlainText(exchange::agreementText(a->clipLevel) + QLatin1Char('\n') + exchange::agreementText(a->matched));
+    m_timeUnit.reset();
+    QString timeUnit;
+    if (Result<QVector<exchange::SegmentRow>> rows = exchange::projectRows(m_store); rows.ok()) {
+        m_timeUnit = exchange::timeUnitAgreement(rows.value(), m_store.taxonomy(), m_bin->value(), raters);
+        timeUnit = QLatin1Char('\n') + exchange::timeUnitText(*m_timeUnit);
+    }
+    m_result->setPlainText(exchange::agreementText(a->clipLevel) + QLatin1Char('\n') + exchange::agreementText(a->matched) + timeUnit);
     return true;
 }
 
@@ -81,6 +95,8 @@ void AgreementDialog::exportCsv()
     QString csv = exchange::agreementCsv(m_last->clipLevel);
     const QString matched = exchange::agreementCsv(m_last->matched);
     csv += matched.mid(matched.indexOf(QLatin1Char('\n')) + 1);
+    if (m_timeUnit)
+        csv += exchange::timeUnitCsv(*m_timeUnit, false);
     const QString confusionPath = QFileInfo(path).absolutePath() + QLatin1Char('/') + QFileInfo(path).completeBaseName()
                                   + QStringLiteral("_confusion.csv");
     Status s = exchange::writeFileAtomically(path, csv.toUtf8());

@@ -1,7 +1,8 @@
 #pragma once
 // Inter-annotator agreement of the project: choose annotators (models count as "model:<version>")
 // and the temporal IoU threshold; shows Cohen / Fleiss / Krippendorff on clip-level labels and on
-// IoU-matched segments, overall, per body part and per class, and exports them (and the confusion
+// IoU-matched segments, overall, per body part and per class, the time-unit kappa (BORIS's, with a
+// chosen time unit) beside them, each with its Landis & Koch band, and exports them (and the confusion
 // between annotators) as CSV.
 #include "exchange/ProjectExchange.h"
 
@@ -27,6 +28,8 @@ private:
     store::ProjectStore& m_store;
     QListWidget* m_raters;
     QDoubleSpinBox* m_iou;
+    QDoubleSpinBox* m_bin;                                  // time unit of the time-unit kappa, seconds
+    std::optional<exchange::TimeUnitAgreement> m_timeUnit;
     QPlainTextEdit* m_result;
     std::optional<exchange::ProjectAgreement> m_last;
 };
