@@ -17,6 +17,8 @@
 #include "StoreProjectData.h"
 #include "WorkerTestProject.h"
 
+#include "BenchSupport.h"
+
 #include "store/VideoFolderImport.h"
 
 #include <QCommandLineParser>
@@ -39,53 +41,10 @@ using namespace mas::worker;
 
 namespace {
 
-// A memory figure of this process from /proc/self/status (VmRSS: now, VmHWM: the high-water mark), in MiB.
-double statusMiB(const QByteArray& field)
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith(field + ":"))
-            return line.mid(field.size() + 1).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
-}
-
-double peakRssMiB() { return statusMiB("VmHWM"); }
-
-double residentMiB() { return statusMiB("VmRSS"); }
-
-// Resident memory sampled every 200 ms on its own thread while a job runs.
-class MemorySampler {
-public:
-    MemorySampler()
-        : m_thread([this] {
-              while (!m_stop) {
-                  {
-                      std::lock_guard<std::mutex> lock(m_mutex);
-                      m_samples.push_back(residentMiB());
-                  }
-                  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-              }
-          })
-    {
-    }
-    ~MemorySampler() { stop(); }
-    std::vector<double> stop()
-    {
-        m_stop = true;
-        if (m_thread.joinable())
-            m_thread.join();
-        std::lock_guard<std::mutex> lock(m_mutex);
-        return m_samples;
-    }
-
-private:
-    std::atomic<bool> m_stop{false};
-    std::mutex m_mutex;
-    std::vector<double> m_samples;
-    std::thread m_thread;
-};
+using bench::MemorySampler;
+using bench::peakRssMiB;
+using bench::residentMiB;
+using bench::runFfmpeg;
 
 // An untrained MANet of the asked depth, segments and input size, on the asked device.
 PrelabelOptions prelabelOptions(const QCommandLineParser& args)
@@ -100,17 +59,6 @@ PrelabelOptions prelabelOptions(const QCommandLineParser& args)
     return po;
 }
 
-bool runFfmpeg(const QStringList& arguments, QString* error)
-{
-    QProcess ffmpeg;
-    ffmpeg.start("ffmpeg", QStringList{"-hide_banner", "-loglevel", "error", "-nostdin", "-y"} + arguments);
-    if (!ffmpeg.waitForFinished(-1) || ffmpeg.exitCode() != 0) {
-        *error = QString::fromUtf8(ffmpeg.readAllStandardError()).trimmed();
-        return false;
-    }
-    return true;
-}
-
 int benchLongFootage(const QString& folder, const QCommandLineParser& args)
 {
     const int seconds = args.value("long-seconds").toInt();
@@ -119,19 +67,9 @@ int benchLongFootage(const QString& folder, const QCommandLineParser& args)
     QElapsedTimer t;
     t.start();
     QString error;
-    const QString minute = folder + "/minute.mp4", list = folder + "/list.txt", video = folder + "/interview.mp4";
-    if (!runFfmpeg({"-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30:duration=60", "-c:v", "libx264", "-preset",
-                    "ultrafast", "-g", "60", "-pix_fmt", "yuv420p", minute},
-                   &error))
-        return std::fprintf(stderr, "cannot encode the test minute: %s\n", qPrintable(error)), 1;
-    QFile listFile(list);
-    if (!listFile.open(QIODevice::WriteOnly))
-        return 1;
-    for (int m = 0; m < (seconds + 59) / 60; ++m)
-        listFile.write("file 'minute.mp4'\n");
-    listFile.close();
-    if (!runFfmpeg({"-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-t", QString::number(seconds), video}, &error))
-        return std::fprintf(stderr, "cannot join the minutes: %s\n", qPrintable(error)), 1;
+    const QString video = bench::makeLongFootage(folder, seconds, size, &error);
+    if (video.isEmpty())
+        return std::fprintf(stderr, "cannot make the long footage: %s\n", qPrintable(error)), 1;
     Result<std::unique_ptr<store::ProjectStore>> created =
         store::ProjectStore::create(folder + "/long.mas", Taxonomy::builtinMa52(), "bench");
     if (!created)
