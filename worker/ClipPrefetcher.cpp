@@ -50,42 +50,67 @@ std::vector<DecodedClip> ClipPrefetcher::nextBatch(size_t count)
 
 void ClipPrefetcher::produce()
 {
-    std::unique_ptr<VideoDecoder> decoder;
-    QString openPath, openError;
-    for (size_t i = 0; i < m_items.size() && !m_stop.load(); ++i) {
-        DecodedClip out;
-        out.index = i;
-        out.item = m_items[i];
-        const ClipItem& item = out.item;
-        if (item.videoPath != openPath) {
-            decoder.reset();
-            openPath = item.videoPath;
-            openError.clear();
-            VideoResult<std::unique_ptr<VideoDecoder>> opened = VideoDecoder::open(item.videoPath, m_decoderOptions);
-            if (opened)
-                decoder = std::move(opened.value());
-            else
-                openError = opened.error();
+    // Nothing thrown here may reach std::thread (std::terminate): an exception while decoding one item fails
+    // that item; one elsewhere (queueing) ends the stream with an error item, so the consumer sees why.
+    size_t i = 0;
+    try {
+        std::unique_ptr<VideoDecoder> decoder;
+        QString openPath, openError;
+        for (i = 0; i < m_items.size() && !m_stop.load(); ++i) {
+            DecodedClip out;
+            out.index = i;
+            out.item = m_items[i];
+            const ClipItem& item = out.item;
+            try {
+                if (item.videoPath != openPath) {
+                    decoder.reset();
+                    openPath = item.videoPath;
+                    openError.clear();
+                    VideoResult<std::unique_ptr<VideoDecoder>> opened = VideoDecoder::open(item.videoPath, m_decoderOptions);
+                    if (opened)
+                        decoder = std::move(opened.value());
+                    else
+                        openError = opened.error();
+                }
+                if (!decoder) {
+                    out.error = openError.isEmpty() ? item.videoPath + ": cannot be opened" : openError;
+                } else {
+                    const int end = item.endFrame < 0 ? decoder->frameCount() : item.endFrame;
+                    VideoResult<ClipTensor> clip =
+                        m_trainSeed >= 0 ? m_pipeline.trainClip(*decoder, item.startFrame, end,
+                                                                 uint64_t(m_trainSeed) * 1000003u + i)
+                                         : m_pipeline.testClip(*decoder, item.startFrame, end);
+                    if (clip)
+                        out.tensor = std::move(clip.value());
+                    else
+                        out.error = clip.error();
+                }
+            } catch (const std::exception& e) {
+                // The decoder's state is unknown after a throw: the next item opens the video afresh.
+                decoder.reset();
+                openPath.clear();
+                out.tensor = ClipTensor();
+                out.error = item.videoPath + ": " + QString::fromLocal8Bit(e.what());
+            }
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_changed.wait(lock, [this] { return m_ready.size() < m_capacity || m_stop.load(); });
+            if (m_stop.load())
+                break;
+            m_ready.push_back(std::move(out));
+            m_changed.notify_all();
         }
-        if (!decoder) {
-            out.error = openError.isEmpty() ? item.videoPath + ": cannot be opened" : openError;
-        } else {
-            const int end = item.endFrame < 0 ? decoder->frameCount() : item.endFrame;
-            VideoResult<ClipTensor> clip =
-                m_trainSeed >= 0 ? m_pipeline.trainClip(*decoder, item.startFrame, end,
-                                                         uint64_t(m_trainSeed) * 1000003u + i)
-                                 : m_pipeline.testClip(*decoder, item.startFrame, end);
-            if (clip)
-                out.tensor = std::move(clip.value());
-            else
-                out.error = clip.error();
+    } catch (...) {
+        try {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (i < m_items.size() && !m_stop.load()) {
+                DecodedClip out;
+                out.index = i;
+                out.item = m_items[i];
+                out.error = m_items[i].videoPath + ": reading clips failed unexpectedly";
+                m_ready.push_back(std::move(out));
+            }
+        } catch (...) {
         }
-        std::unique_lock<std::mutex> lock(m_mutex);
-        m_changed.wait(lock, [this] { return m_ready.size() < m_capacity || m_stop.load(); });
-        if (m_stop.load())
-            break;
-        m_ready.push_back(std::move(out));
-        m_changed.notify_all();
     }
     std::lock_guard<std::mutex> lock(m_mutex);
     m_finished = true;

@@ -102,7 +102,16 @@ JobOutcome runJobInline(Job& job, JobControl& control, const JobContext::Progres
                         const JobContext::FailureSink& failures, const JobContext::MessageSink& messages)
 {
     JobContext context(0, job.name(), control, progress, failures, messages);
-    const Status status = job.run(context);
+    // Second line of defence: model/ and core/ report errors as values, but nothing thrown by a job (an
+    // allocation failure, a library bug) may end the process; it fails this job with its message.
+    Status status;
+    try {
+        status = job.run(context);
+    } catch (const std::exception& e) {
+        status = Error{job.name() + ": " + QString::fromLocal8Bit(e.what()).replace('\n', ' ')};
+    } catch (...) {
+        status = Error{job.name() + ": failed with an unknown error"};
+    }
     JobOutcome o;
     o.jobName = job.name();
     o.state = !status.ok() ? JobState::Failed : control.cancel.load() ? JobState::Cancelled : JobState::Finished;

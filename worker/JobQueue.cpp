@@ -90,16 +90,29 @@ void JobQueue::loop()
         const QString name = entry.job->name();
         Q_EMIT jobStarted(entry.id, name);
         const int id = entry.id;
-        JobOutcome outcome = runJobInline(
-            *entry.job, m_control, [this, id](const JobProgress& p) {
-                JobProgress q = p;
-                q.jobId = id;
-                Q_EMIT progress(q);
-            },
-            [this, id](const QString& key, const QString& text) { Q_EMIT itemFailed(id, key, text); },
-            [this, id](const QString& text) { Q_EMIT message(id, text); });
+        JobOutcome outcome;
+        // runJobInline catches what a job throws; this catches what is left (a throwing progress sink, a
+        // destructor), so the worker thread lives on and the job fails with the message.
+        try {
+            outcome = runJobInline(
+                *entry.job, m_control, [this, id](const JobProgress& p) {
+                    JobProgress q = p;
+                    q.jobId = id;
+                    Q_EMIT progress(q);
+                },
+                [this, id](const QString& key, const QString& text) { Q_EMIT itemFailed(id, key, text); },
+                [this, id](const QString& text) { Q_EMIT message(id, text); });
+            entry.job.reset(); // free the model before telling anyone
+        } catch (const std::exception& e) {
+            outcome.jobName = name;
+            outcome.state = JobState::Failed;
+            outcome.message = name + ": " + QString::fromLocal8Bit(e.what()).replace('\n', ' ');
+        } catch (...) {
+            outcome.jobName = name;
+            outcome.state = JobState::Failed;
+            outcome.message = name + ": failed with an unknown error";
+        }
         outcome.jobId = id;
-        entry.job.reset(); // free the model before telling anyone
         bool nowIdle;
         {
             std::lock_guard<std::mutex> lock(m_mutex);

@@ -59,7 +59,17 @@ int main(int argc, char** argv)
         out << "usage: mastudio-cli " << chosen->verb << ' ' << chosen->usage << "\n" << chosen->summary << Qt::endl;
         return Success;
     }
-    const int code = chosen->run(ctx);
+    // Verbs report failures as values; this is the last line of defence: whatever a verb throws ends in one
+    // line on stderr naming the verb and the problem, and exit status 1, never in an abort.
+    int code = Failure;
+    const QString what = (QStringList{chosen->verb} + ctx.args).join(' ');
+    try {
+        code = chosen->run(ctx);
+    } catch (const std::exception& e) {
+        fail(ctx, what + ": " + QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        fail(ctx, what + ": failed with an unknown error");
+    }
     out.flush();
     err.flush();
     return code;

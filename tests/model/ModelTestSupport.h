@@ -29,6 +29,20 @@ inline QString referencePythonMissing()
     return {};
 }
 
+// In CI (the CI variable set) a missing reference is a failure: a skipped parity test proves nothing, and CI
+// must not turn a broken /usr/bin/python3 into a pass. Elsewhere the test skips with the reason.
+inline bool referenceRequired() { return qEnvironmentVariableIsSet("CI"); }
+
+// Use at the start of a test function that needs the reference.
+#define MAS_REQUIRE_REFERENCE_PYTHON()                                                                              \
+    do {                                                                                                             \
+        if (const QString missing_ = mas::test::referencePythonMissing(); !missing_.isEmpty()) {                     \
+            if (mas::test::referenceRequired())                                                                      \
+                QFAIL(qPrintable("CI is set and " + missing_));                                                      \
+            QSKIP(qPrintable(missing_));                                                                             \
+        }                                                                                                            \
+    } while (false)
+
 // Runs reference_manet.py; returns its stderr on failure.
 inline QString runReference(const QStringList& args)
 {

@@ -40,6 +40,8 @@ private Q_SLOTS:
     void unreadableFilesSayWhy();
     void imagenetResnetInitialisesTheBackbone();
     void deviceSelectionNeverCrashesWithoutAGpu();
+    void officialLayoutLoadsAndTheAppsLoadsStrictlyInTheReference();
+    void savingReplacesTheFileAtomically();
 };
 
 void TestCheckpoints::manet50HasTheOfficialEntryAndValueCounts()
@@ -98,8 +100,7 @@ void TestCheckpoints::appCheckpointRoundTrips()
 
 void TestCheckpoints::torchLoadReadsTheAppCheckpoint()
 {
-    if (const QString missing = mas::test::referencePythonMissing(); !missing.isEmpty())
-        QSKIP(qPrintable(missing));
+    MAS_REQUIRE_REFERENCE_PYTHON();
     QTemporaryDir dir;
     Result<ManetModel> a = ManetModel::create(config(18));
     QVERIFY(a.ok());
@@ -174,8 +175,7 @@ void TestCheckpoints::unreadableFilesSayWhy()
 
 void TestCheckpoints::imagenetResnetInitialisesTheBackbone()
 {
-    if (const QString missing = mas::test::referencePythonMissing(); !missing.isEmpty())
-        QSKIP(qPrintable(missing));
+    MAS_REQUIRE_REFERENCE_PYTHON();
     QTemporaryDir dir;
     QVERIFY(mas::test::runReference({dir.path(), "--depth", "18", "--size", "32", "--clips", "1"}).isEmpty());
     const std::string tv = dir.filePath("torchvision.pth").toStdString();
@@ -218,6 +218,64 @@ void TestCheckpoints::deviceSelectionNeverCrashesWithoutAGpu()
     std::vector<float> few(7 * 3 * 32 * 32);
     QVERIFY(m->forward({few.data(), 7, 3, 32, 32}).error().find("not a whole number of clips") != std::string::npos);
     QVERIFY(!m->forward({nullptr, 8, 3, 32, 32}).ok());
+}
+
+void TestCheckpoints::officialLayoutLoadsAndTheAppsLoadsStrictlyInTheReference()
+{
+    MAS_REQUIRE_REFERENCE_PYTHON();
+    QTemporaryDir dir;
+    QVERIFY(mas::test::runReference({dir.path(), "--depth", "18", "--size", "32", "--clips", "1"}).isEmpty());
+    // torch.save's official layout: state_dict with backbone./cls_head. keys, meta with numpy scalars, optimizer.
+    const QString official = dir.filePath("checkpoint.pth");
+    Result<CheckpointInfo> info = inspectCheckpoint(official.toStdString());
+    QVERIFY2(info.ok(), info.error().c_str());
+    QCOMPARE(info->format, std::string("mmaction2"));
+    QVERIFY(info->hasOptimizer);
+    Result<ManetModel> m = ManetModel::fromCheckpoint(official.toStdString(), Device::Cpu);
+    QVERIFY2(m.ok(), m.error().c_str());
+    // The app's own file goes back into the authors' module layout with strict=True (no missing or unexpected
+    // key, every shape and dtype accepted), holding the same values.
+    const QString mine = dir.filePath("mine.pth");
+    QVERIFY(m->saveCheckpoint(mine.toStdString(), R"({"input_size": 32})").ok());
+    QProcess p;
+    p.start("/usr/bin/python3",
+            {"-c",
+             "import sys, torch; sys.path.insert(0, sys.argv[1]); import reference_manet as r;"
+             "model = r.MANet(18, dropout=0.0); sd = torch.load(sys.argv[2])['state_dict'];"
+             "res = model.load_state_dict(sd, strict=True); ref = torch.load(sys.argv[3])['state_dict'];"
+             "print(len(sd), list(sd) == list(ref), all(torch.equal(sd[k], ref[k]) and sd[k].dtype == ref[k].dtype for k in ref))",
+             QFileInfo(mas::test::referenceScript()).absolutePath(), mine, official});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(QString::fromUtf8(p.readAllStandardError()).trimmed(), QString());
+    QCOMPARE(QString::fromUtf8(p.readAllStandardOutput()).trimmed(), QString("166 True True"));
+}
+
+void TestCheckpoints::savingReplacesTheFileAtomically()
+{
+    QTemporaryDir dir;
+    Result<ManetModel> a = ManetModel::create(config(18, 3));
+    Result<ManetModel> b = ManetModel::create(config(18, 4));
+    QVERIFY(a.ok() && b.ok());
+    const std::string path = dir.filePath("model.pth").toStdString();
+    QVERIFY(a->saveCheckpoint(path).ok());
+    QVERIFY(b->saveCheckpoint(path).ok()); // replaces the first
+    Result<CheckpointInfo> info = inspectCheckpoint(path);
+    QVERIFY2(info.ok(), info.error().c_str());
+    QCOMPARE(info->numClasses, 4);
+    // Only the checkpoint is left: the temporary file it was written to was renamed over it.
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"model.pth"});
+    // Failures name the file and leave nothing behind.
+    const std::string noFolder = dir.filePath("absent/model.pth").toStdString();
+    const Status s = a->saveCheckpoint(noFolder);
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().rfind(noFolder + ": ", 0) == 0, s.error().c_str());
+    QVERIFY(QDir(dir.path()).mkdir("taken.pth"));
+    const std::string folder = dir.filePath("taken.pth").toStdString();
+    const Status onFolder = a->saveCheckpoint(folder);
+    QVERIFY(!onFolder.ok());
+    QVERIFY2(onFolder.error().rfind(folder + ": ", 0) == 0, onFolder.error().c_str());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"model.pth"});
+    QVERIFY(inspectCheckpoint(path).ok());
 }
 
 QTEST_GUILESS_MAIN(TestCheckpoints)

@@ -47,8 +47,7 @@ void TestManetParity::initTestCase()
 
 void TestManetParity::checkParity(int depth, int size, int clips)
 {
-    if (const QString missing = mas::test::referencePythonMissing(); !missing.isEmpty())
-        QSKIP(qPrintable(missing));
+    MAS_REQUIRE_REFERENCE_PYTHON();
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString error = mas::test::runReference({dir.path(), "--depth", QString::number(depth), "--size",
