@@ -51,8 +51,38 @@ double reviewDoubt(const ItemPrediction& prediction, ReviewOrdering ordering, in
         return entropyOf(prediction, numClasses);
     case ReviewOrdering::PredictedClass:
         return topScore(prediction, 0);
+    case ReviewOrdering::Disagreement:
+        return -1; // needs the human label: humanDisagreement
     }
     return 0;
+}
+
+double humanDisagreement(const ItemPrediction& prediction, int humanClassId)
+{
+    if (humanClassId < 0 || prediction.topClasses.empty())
+        return -1;
+    const model::ScoredClass& best = prediction.topClasses.front();
+    if (best.classId == humanClassId)
+        return 0.5 * (1.0 - best.score);
+    double humanScore = 0;
+    if (size_t(humanClassId) < prediction.probabilities.size())
+        humanScore = prediction.probabilities[size_t(humanClassId)];
+    else
+        for (const model::ScoredClass& c : prediction.topClasses)
+            if (c.classId == humanClassId)
+                humanScore = c.score;
+    return 1.0 + std::clamp(double(best.score) - humanScore, 1e-6, 1.0);
+}
+
+std::vector<int> disagreementOrder(const std::vector<ItemPrediction>& predictions, const std::vector<int>& humanClassIds)
+{
+    std::vector<int> order(predictions.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::vector<double> key(predictions.size());
+    for (size_t i = 0; i < predictions.size(); ++i)
+        key[i] = humanDisagreement(predictions[i], i < humanClassIds.size() ? humanClassIds[i] : -1);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[size_t(a)] > key[size_t(b)]; });
+    return order;
 }
 
 std::vector<int> reviewOrder(const std::vector<ItemPrediction>& predictions, ReviewOrdering ordering, int numClasses)

@@ -3,7 +3,6 @@
 // --screenshot: once the project's first video shows a frame, saves the window to FILE and quits
 // (works offscreen: QT_QPA_PLATFORM=offscreen mastudio --demo --annotator demo --screenshot shot.png).
 #include "shell/AnnotatorPrompt.h"
-#include "shell/DemoProject.h"
 #include "shell/MainWindow.h"
 #include "shell/ProjectWorkspace.h"
 #include "player/PlayerController.h"
@@ -27,7 +26,7 @@ namespace {
 // when the picture was saved, 1 when no frame came within the timeout or saving failed.
 void screenshotWhenReady(mas::ui::MainWindow& window, const QString& file)
 {
-    constexpr int kTargetFrame = 290; // inside the demo's segment 260..329 (human and model disagree)
+    constexpr int kTargetFrame = 290; // inside the demo's segment 260..329 (E1, confirmed)
     auto* poll = new QTimer(&window);
     auto* elapsed = new QElapsedTimer;
     elapsed->start();
@@ -99,19 +98,19 @@ int main(int argc, char** argv)
     window.show();
 
     QString project = parser.positionalArguments().value(0);
-    if (parser.isSet(demo)) {
-        const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
-        auto demoProject = mas::ui::ensureDemoProject(folder);
-        if (!demoProject && parser.isSet(screenshotOption)) {
-            std::fprintf(stderr, "%s\n", qPrintable(demoProject.error()));
-            return 1;
-        }
-        if (!demoProject)
-            QMessageBox::warning(&window, QObject::tr("Demo project"), demoProject.error());
-        else
-            project = demoProject.value();
-    }
     const QString screenshot = parser.value(screenshotOption);
+    if (parser.isSet(demo)) {
+        // Made on first use; on first launch a small real model trains in the background (Model dock).
+        const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
+        if (mas::Status s = window.openDemo(folder); !s) {
+            if (!screenshot.isEmpty()) {
+                std::fprintf(stderr, "%s\n", qPrintable(s.error()));
+                return 1;
+            }
+            QMessageBox::warning(&window, QObject::tr("Demo project"), s.error());
+        }
+        project.clear();
+    }
     if (!project.isEmpty())
         if (mas::Status s = window.openProject(project); !s) {
             if (!screenshot.isEmpty()) {

@@ -17,7 +17,9 @@
 #include "shell/ProjectWorkspace.h"
 #include "timeline/TimelineWidget.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QMenu>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
@@ -80,10 +82,11 @@ private Q_SLOTS:
         // state is tested on the panel itself, tst_modelpanel).
         for (QLabel* label : model->findChildren<QLabel*>())
             QVERIFY(!label->text().contains(QStringLiteral("not available")));
-        bool canStart = false;
-        for (QPushButton* button : model->findChildren<QPushButton*>())
-            canStart |= button->text().contains(QStringLiteral("Start"), Qt::CaseInsensitive) && button->isEnabled();
-        QVERIFY(canStart);
+        for (const char* run : {"prelabelClips", "prelabelFootage", "fineTune", "evaluate"})
+            QVERIFY2(model->findChild<QAction*>(run)->isEnabled(), run);
+        // The Model menu offers the same actions, bringing a model in first.
+        QVERIFY(window->modelMenu()->actions().contains(model->findChild<QAction*>("importCheckpoint")));
+        QVERIFY(window->modelMenu()->actions().contains(model->findChild<QAction*>("fineTune")));
     }
 
     void labelsANewSegmentWithAHotkey()

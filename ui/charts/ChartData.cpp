@@ -125,22 +125,105 @@ QVector<double> ChartData::perClassF1(const ConfusionMatrix& matrix)
 
 TrainingCurves ChartData::trainingCurves(const QString& metricsJson)
 {
+    return trainingCurves(QJsonDocument::fromJson(metricsJson.toUtf8()).object().value(QLatin1String("epochs")).toArray());
+}
+
+TrainingCurves ChartData::trainingCurves(const QJsonArray& epochs)
+{
     TrainingCurves curves;
-    const QJsonArray epochs = QJsonDocument::fromJson(metricsJson.toUtf8()).object().value(QLatin1String("epochs")).toArray();
+    auto add = [&curves](const QString& name, double value) {
+        QVector<double>& values = curves.series[name];
+        values.resize(curves.epochs.size() - 1, std::numeric_limits<double>::quiet_NaN());
+        values << value;
+    };
     for (int i = 0; i < epochs.size(); ++i) {
         const QJsonObject e = epochs[i].toObject();
         curves.epochs << e.value(QLatin1String("epoch")).toInt(i + 1);
         for (auto it = e.begin(); it != e.end(); ++it) {
-            if (it.key() == QLatin1String("epoch") || !it.value().isDouble())
+            // Seconds per epoch is no learning curve.
+            if (it.key() == QLatin1String("epoch") || it.key() == QLatin1String("seconds") || !it.value().isDouble())
                 continue;
-            QVector<double>& values = curves.series[it.key()];
-            values.resize(curves.epochs.size() - 1, std::numeric_limits<double>::quiet_NaN());
-            values << it.value().toDouble();
+            add(it.key(), it.value().toDouble());
         }
+        const QJsonObject validation = e.value(QLatin1String("validation")).toObject();
+        if (validation.value(QLatin1String("loss")).isDouble())
+            add(QStringLiteral("val_loss"), validation.value(QLatin1String("loss")).toDouble());
+        const QJsonObject classes = validation.value(QLatin1String("classes")).toObject();
+        if (classes.value(QLatin1String("top1")).isDouble() && classes.value(QLatin1String("count")).toInt(1) > 0)
+            add(QStringLiteral("val_top1"), classes.value(QLatin1String("top1")).toDouble());
     }
     for (QVector<double>& values : curves.series)
         values.resize(curves.epochs.size(), std::numeric_limits<double>::quiet_NaN());
     return curves;
+}
+
+StoredEvaluation ChartData::lastEvaluation(const QString& metricsJson)
+{
+    const QJsonObject metrics = QJsonDocument::fromJson(metricsJson.toUtf8()).object();
+    StoredEvaluation best;
+    int bestRank = -1;
+    for (const char* split : {"train", "val", "test"}) {
+        const QJsonObject f = metrics.value(QLatin1String(split)).toObject();
+        const QJsonObject classes = f.value(QLatin1String("classes")).toObject();
+        if (f.isEmpty() || classes.isEmpty())
+            continue;
+        // An evaluate outranks a fine-tune's validation; then the newest; then test over val over train.
+        const bool evaluate = f.value(QLatin1String("source")).toString() == QLatin1String("evaluate");
+        const QString measured = f.value(QLatin1String("measured")).toString();
+        const int rank = (evaluate ? 2 : 1);
+        if (rank < bestRank || (rank == bestRank && measured < best.measured))
+            continue;
+        bestRank = rank;
+        StoredEvaluation e;
+        e.split = QLatin1String(split);
+        e.plan = f.value(QLatin1String("plan")).toString();
+        e.source = f.value(QLatin1String("source")).toString();
+        e.measured = measured;
+        e.clips = f.value(QLatin1String("clips")).toInt(classes.value(QLatin1String("count")).toInt());
+        const QJsonArray f1 = classes.value(QLatin1String("per_class_f1")).toArray();
+        const QJsonArray perClass = classes.value(QLatin1String("per_class")).toArray();
+        if (!f1.isEmpty()) {
+            for (const QJsonValue& v : f1)
+                e.perClassF1 << (v.isDouble() ? v.toDouble() : std::numeric_limits<double>::quiet_NaN());
+        } else {
+            for (const QJsonValue& v : perClass) {
+                const QJsonObject c = v.toObject();
+                const bool seen = c.value(QLatin1String("support")).toInt() + c.value(QLatin1String("predicted")).toInt() > 0;
+                e.perClassF1 << (seen ? c.value(QLatin1String("f1")).toDouble() : std::numeric_limits<double>::quiet_NaN());
+            }
+        }
+        for (const QJsonValue& row : f.value(QLatin1String("confusion")).toArray()) {
+            QVector<int> counts;
+            for (const QJsonValue& v : row.toArray())
+                counts << v.toInt();
+            e.confusion << counts;
+        }
+        best = e;
+    }
+    return best;
+}
+
+ConfusionMatrix ChartData::confusionFromEvaluation(const store::ProjectStore& store, ChartGrouping grouping,
+                                                   const StoredEvaluation& evaluation)
+{
+    // Labels, ids and colours as the store-based matrix has them; counts from the evaluation.
+    ConfusionMatrix m;
+    if (auto layout = confusion(store, grouping); layout.ok())
+        m = layout.value();
+    const Taxonomy& taxonomy = store.taxonomy();
+    const int n = m.ids.size();
+    m.counts = QVector<QVector<int>>(n, QVector<int>(n, 0));
+    m.total = 0;
+    for (int human = 0; human < evaluation.confusion.size(); ++human)
+        for (int predicted = 0; predicted < evaluation.confusion[human].size(); ++predicted) {
+            const int h = groupOf(taxonomy, grouping, human);
+            const int p = groupOf(taxonomy, grouping, predicted);
+            if (h < 0 || p < 0 || h >= n || p >= n)
+                continue;
+            m.counts[h][p] += evaluation.confusion[human][predicted];
+            m.total += evaluation.confusion[human][predicted];
+        }
+    return m;
 }
 
 store::ClipFilter ChartData::filterForCell(const ConfusionMatrix& matrix, ChartGrouping grouping, int human, int predicted)

@@ -4,6 +4,7 @@
 // matrix of reviewed segments, per-class F1 from it, and training curves from a model version's metrics.
 #include "store/ProjectStore.h"
 
+#include <QJsonArray>
 #include <QMap>
 #include <QStringList>
 #include <QVector>
@@ -33,6 +34,17 @@ struct TrainingCurves {
     QMap<QString, QVector<double>> series; // metric name -> value per epoch (NaN when missing)
 };
 
+// A version's last evaluation as stored in its metrics (metrics["test"], ["val"] or ["train"]): the
+// per-class F1 and the confusion matrix (human row, model column) the worker measured.
+struct StoredEvaluation {
+    QString split;               // "test" | "val" | "train"
+    QString plan, source, measured;
+    int clips = 0;
+    QVector<double> perClassF1;  // by class id; NaN where the class had no clip and no prediction
+    QVector<QVector<int>> confusion; // [human class][predicted class]; empty when not stored
+    bool valid() const { return !split.isEmpty(); }
+};
+
 class ChartData {
 public:
     // `split`: -1 all segments, else only those whose split (in the newest split plan) is that SplitSet.
@@ -41,8 +53,15 @@ public:
     static Result<ConfusionMatrix> confusion(const store::ProjectStore& store, ChartGrouping grouping);
     // F1 per row of the matrix (NaN where the class has neither human nor predicted instances).
     static QVector<double> perClassF1(const ConfusionMatrix& matrix);
-    // From metrics JSON {"epochs":[{"epoch":1,"train_loss":..},..]} (other keys are ignored).
+    // From metrics JSON {"epochs":[{"epoch":1,"train_loss":..,"validation":{"loss":..,"classes":{"top1":..}}},..]}
+    // (other keys are ignored): train_loss, train_top1, val_loss, val_top1 and any other number per epoch.
     static TrainingCurves trainingCurves(const QString& metricsJson);
+    static TrainingCurves trainingCurves(const QJsonArray& epochs);
+    // The newest evaluate stored on the version (an evaluate's figures before a fine-tune's validation).
+    static StoredEvaluation lastEvaluation(const QString& metricsJson);
+    // `evaluation`'s confusion in the layout of `like` (same rows/columns: classes, or summed into body parts).
+    static ConfusionMatrix confusionFromEvaluation(const store::ProjectStore& store, ChartGrouping grouping,
+                                                   const StoredEvaluation& evaluation);
     // The clip filter a confusion cell stands for (classes: exact; body parts: the human part only,
     // as the store's filter has no predicted body part).
     static store::ClipFilter filterForCell(const ConfusionMatrix& matrix, ChartGrouping grouping, int human, int predicted);

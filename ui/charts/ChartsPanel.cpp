@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace mas::ui {
 
@@ -212,10 +213,19 @@ void ChartsPanel::reloadDistribution()
     series->attachAxis(y);
 }
 
+std::optional<store::ModelVersion> ChartsPanel::activeVersion() const
+{
+    return m_store.activeModelVersion();
+}
+
 void ChartsPanel::reloadConfusion()
 {
-    const auto data = ChartData::confusion(m_store, grouping(m_confusionGrouping));
-    if (!data.ok()) {
+    const auto active = activeVersion();
+    m_evaluation = active ? ChartData::lastEvaluation(active->metricsJson) : StoredEvaluation();
+    const ChartGrouping g = grouping(m_confusionGrouping);
+    if (m_evaluation.valid() && !m_evaluation.confusion.isEmpty()) {
+        m_matrixData = ChartData::confusionFromEvaluation(m_store, g, m_evaluation);
+    } else if (const auto data = ChartData::confusion(m_store, g); !data.ok()) {
         Q_EMIT statusMessage(data.error());
         m_matrixData = {};
     } else {
@@ -225,28 +235,62 @@ void ChartsPanel::reloadConfusion()
     int correct = 0;
     for (int i = 0; i < m_matrixData.counts.size(); ++i)
         correct += m_matrixData.counts[i][i];
-    m_confusionSummary->setText(m_matrixData.total
-                                    ? tr("%1 reviewed clips with predictions; agreement %2%")
-                                          .arg(m_matrixData.total)
-                                          .arg(100.0 * correct / m_matrixData.total, 0, 'f', 1)
-                                    : tr("No confirmed clips with predictions of the active model yet"));
+    const QString agreement = m_matrixData.total ? QString::number(100.0 * correct / m_matrixData.total, 'f', 1) : QString();
+    if (m_evaluation.valid() && !m_evaluation.confusion.isEmpty())
+        m_confusionSummary->setText(tr("Last evaluate of %1 on the %2 split%3: %4 clips; top-1 agreement %5%")
+                                        .arg(active->name, m_evaluation.split,
+                                             m_evaluation.plan.isEmpty() ? QString() : tr(" (plan %1)").arg(m_evaluation.plan))
+                                        .arg(m_matrixData.total).arg(agreement));
+    else
+        m_confusionSummary->setText(m_matrixData.total
+                                        ? tr("Pre-labels of the active model on %1 confirmed clips (no evaluate stored); "
+                                             "agreement %2%").arg(m_matrixData.total).arg(agreement)
+                                        : tr("No evaluate stored and no confirmed clips with pre-labels of the active model yet"));
     reloadF1();
+}
+
+void ChartsPanel::showLiveTraining(const QJsonArray& epochs, const QString& jobName)
+{
+    m_liveActive = true;
+    m_liveEpochs = epochs;
+    m_liveJob = jobName;
+    reloadTraining();
+}
+
+void ChartsPanel::endLiveTraining()
+{
+    if (!m_liveActive)
+        return;
+    m_liveActive = false;
+    m_liveEpochs = {};
+    reload();
 }
 
 void ChartsPanel::reloadTraining()
 {
-    QChart* chart = m_trainingView->chart();
-    resetChart(chart, tr("Training curves"));
-    QString metrics;
+    if (m_liveActive) {
+        drawCurves(ChartData::trainingCurves(m_liveEpochs),
+                   tr("Live: %1, epoch %2").arg(m_liveJob).arg(m_liveEpochs.size()),
+                   tr("Live: %1, waiting for its first epoch").arg(m_liveJob));
+        return;
+    }
+    QString metrics, name;
     if (const auto versions = m_store.modelVersions(); versions.ok())
         for (const store::ModelVersion& v : versions.value())
             if (v.id == m_version->currentData().toLongLong()) {
                 metrics = v.metricsJson;
-                chart->setTitle(tr("Training curves of %1").arg(v.name));
+                name = v.name;
             }
-    const TrainingCurves curves = ChartData::trainingCurves(metrics);
+    drawCurves(ChartData::trainingCurves(metrics), tr("Training curves of %1").arg(name),
+               tr("No per-epoch metrics recorded for this model version"));
+}
+
+void ChartsPanel::drawCurves(const TrainingCurves& curves, const QString& title, const QString& emptyTitle)
+{
+    QChart* chart = m_trainingView->chart();
+    resetChart(chart, title);
     if (curves.epochs.isEmpty()) {
-        chart->setTitle(tr("No per-epoch metrics recorded for this model version"));
+        chart->setTitle(emptyTitle);
         return;
     }
     // Losses on the left axis; accuracies and other [0, 1] figures on the right.
@@ -289,28 +333,45 @@ void ChartsPanel::reloadTraining()
 void ChartsPanel::reloadF1()
 {
     QChart* chart = m_f1View->chart();
-    resetChart(chart, tr("Per-class F1 of the active model against human labels"));
-    const auto classes = ChartData::confusion(m_store, ChartGrouping::Classes);
-    if (!classes.ok() || classes->total == 0) {
-        chart->setTitle(tr("No confirmed clips with predictions of the active model yet"));
-        return;
-    }
-    const QVector<double> f1 = ChartData::perClassF1(classes.value());
     const Taxonomy& taxonomy = m_store.taxonomy();
+    QVector<double> f1;
+    QStringList labels;
+    QVector<int> ids;
+    const auto active = activeVersion();
+    if (m_evaluation.valid() && !m_evaluation.perClassF1.isEmpty()) {
+        resetChart(chart, tr("Per-class F1 of %1 on the %2 split (last evaluate, %3 clips)")
+                              .arg(active ? active->name : QString(), m_evaluation.split).arg(m_evaluation.clips));
+        for (const ActionClass& c : taxonomy.classes()) {
+            ids << c.id;
+            labels << c.code;
+            f1 << (c.id < m_evaluation.perClassF1.size() ? m_evaluation.perClassF1[c.id]
+                                                         : std::numeric_limits<double>::quiet_NaN());
+        }
+    } else {
+        resetChart(chart, tr("Per-class F1 of the active model's pre-labels against human labels (no evaluate stored)"));
+        const auto classes = ChartData::confusion(m_store, ChartGrouping::Classes);
+        if (!classes.ok() || classes->total == 0) {
+            chart->setTitle(tr("No evaluate stored and no confirmed clips with pre-labels of the active model yet"));
+            return;
+        }
+        f1 = ChartData::perClassF1(classes.value());
+        labels = classes->labels;
+        ids = classes->ids;
+    }
     // One bar set per body part (zero elsewhere) so each bar wears its body part's colour.
     auto* series = new QStackedBarSeries;
     for (const BodyPart& part : taxonomy.bodyParts()) {
         auto* set = new QBarSet(part.name);
         set->setColor(part.colour);
         set->setBorderColor(part.colour.darker(130));
-        for (int i = 0; i < classes->ids.size(); ++i)
-            *set << ((taxonomy.bodyPartOfClass(classes->ids[i]) == part.id && !std::isnan(f1[i])) ? f1[i] : 0.0);
+        for (int i = 0; i < ids.size(); ++i)
+            *set << ((taxonomy.bodyPartOfClass(ids[i]) == part.id && !std::isnan(f1[i])) ? f1[i] : 0.0);
         series->append(set);
     }
     series->setBarWidth(0.85);
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
-    x->append(classes->labels);
+    x->append(labels);
     x->setLabelsAngle(-90);
     auto* y = new QValueAxis;
     y->setRange(0, 1);

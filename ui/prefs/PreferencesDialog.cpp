@@ -2,7 +2,7 @@
 
 #include "labeling/ClassHotkeys.h"
 
-#include "ManetModel.h"
+#include "ModelCatalog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -56,8 +56,11 @@ QWidget* PreferencesDialog::buildGeneralTab()
     m_device = new QComboBox(tab);
     m_device->setObjectName(QStringLiteral("device"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
-    if (model::ManetModel::cpuHasNativeBFloat16())
+    // Only what this machine has: CUDA where a device is present, bf16 where the CPU computes it natively.
+    const worker::ComputeCapabilities compute = worker::computeCapabilities();
+    if (compute.cuda)
+        m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    if (compute.cpuBFloat16)
         m_device->addItem(tr("CPU, bfloat16 pre-labels (about 1.4x faster here)"), QStringLiteral("cpu-bf16"));
     m_device->setToolTip(tr("Where pre-labeling, fine-tuning and evaluation run"));
     form->addRow(tr("Model &device:"), m_device);

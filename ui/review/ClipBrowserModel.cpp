@@ -1,5 +1,7 @@
 #include "review/ClipBrowserModel.h"
 
+#include "ReviewOrder.h"
+
 #include <QColor>
 #include <QFileInfo>
 #include <QTimer>
@@ -205,6 +207,15 @@ double ClipBrowserModel::doubtOf(const store::ClipRow& row, ReviewOrder order)
         cached = m_topKCache.insert(row.segmentId, topK);
     }
     const QVector<store::ClassScore>& topK = cached.value();
+    if (order == ReviewOrder::Disagreement) {
+        // Only a confirmed label is the human's word; the worker's ordering ranks the pair.
+        worker::ItemPrediction prediction;
+        for (const store::ClassScore& s : topK)
+            prediction.topClasses.push_back({s.classId, s.score});
+        if (prediction.topClasses.empty())
+            prediction.topClasses.push_back({row.predictedClassId, float(row.predictedScore)});
+        return worker::humanDisagreement(prediction, row.status == store::SegmentStatus::Confirmed ? row.classId : -1);
+    }
     if (order == ReviewOrder::SmallestMargin) {
         const double first = topK.size() > 0 ? topK[0].score : row.predictedScore;
         const double second = topK.size() > 1 ? topK[1].score : 0.0;

@@ -18,6 +18,7 @@ enum class ReviewOrder {
     SmallestMargin,  // smallest gap between the two best classes first
     HighestEntropy,  // most spread-out top-k distribution first
     PredictedClass,  // grouped by predicted class, most confident first within a class
+    Disagreement,    // confirmed clips where the active model disagrees with the human label first
 };
 
 class ClipBrowserModel : public QAbstractTableModel {

@@ -137,6 +137,7 @@ QGridLayout* ReviewQueueWidget::buildControls()
     m_order->addItem(tr("Smallest top-2 margin first"), int(ReviewOrder::SmallestMargin));
     m_order->addItem(tr("Highest entropy first"), int(ReviewOrder::HighestEntropy));
     m_order->addItem(tr("By predicted class"), int(ReviewOrder::PredictedClass));
+    m_order->addItem(tr("Model disagrees with the human label first"), int(ReviewOrder::Disagreement));
     m_order->setToolTip(tr("Active-learning orders put the most doubtful predictions first"));
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
@@ -321,8 +322,7 @@ bool ReviewQueueWidget::reviewCurrent(bool accept)
             command = new AddLabelCommand(m_context, row.segmentId, predicted->id, store::LabelStatus::Rejected);
         command->setText(tr("Reject %1 %2").arg(predicted->code, predicted->name));
     }
-    m_undoStack->push(command);
-    if (!command->isValid()) {
+    if (!pushEdit(*m_undoStack, command)) { // a failed edit is dropped (deleted) by the stack
         Q_EMIT statusMessage(m_context.lastError());
         return false;
     }

@@ -10,11 +10,11 @@
 namespace mas::ui {
 namespace {
 
-Status makeDemoVideo(const QString& path, int seconds)
+Status makeDemoVideo(const QString& path, const QString& pattern, int seconds)
 {
     QProcess ffmpeg;
     const QStringList args{"-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                           "-f", "lavfi", "-i", QStringLiteral("testsrc2=size=640x360:rate=30:duration=%1").arg(seconds),
+                           "-f", "lavfi", "-i", QStringLiteral("%1=size=640x360:rate=30:duration=%2").arg(pattern).arg(seconds),
                            "-f", "lavfi", "-i", QStringLiteral("sine=frequency=440:sample_rate=48000:duration=%1").arg(seconds),
                            "-pix_fmt", "yuv420p", "-g", "30", "-c:a", "aac", "-shortest", path};
     ffmpeg.start(QStringLiteral("ffmpeg"), args);
@@ -28,74 +28,77 @@ Status makeDemoVideo(const QString& path, int seconds)
 }
 
 struct DemoSegment {
-    int start, end;        // frames, end exclusive
-    int classId;           // -1: unlabeled
-    store::LabelStatus status;
-    int predictedClass;    // -1: no prediction
-    float score;
+    int start, end; // frames, end exclusive
+    int classId;    // -1: unlabeled (the model's pre-label fills it in)
 };
 
-Status fillDemoProject(store::ProjectStore& project, const QString& videoPath)
-{
-    auto probed = store::probeVideoForStore(videoPath);
-    if (!probed)
-        return Error{probed.error()};
-    auto participant = project.ensureParticipant(QStringLiteral("P01"));
-    if (!participant)
-        return Error{participant.error()};
-    store::Video video = probed.value();
-    video.path = videoPath;
-    video.participantId = participant.value();
-    auto videoId = project.addVideo(video);
-    if (!videoId)
-        return Error{videoId.error()};
+struct DemoVideo {
+    QString participant;
+    QString file;
+    QString pattern;  // ffmpeg lavfi source
+    QVector<DemoSegment> segments;
+};
 
-    // A few segments on several body parts, some confirmed, some prelabeled, one unlabeled;
-    // predictions that agree and disagree with the human labels.
-    const QVector<DemoSegment> segments{
-        {30, 95, 0, store::LabelStatus::Confirmed, 0, 0.91f},      // A1 shaking body
-        {120, 170, 7, store::LabelStatus::Confirmed, 7, 0.78f},    // B1..
-        {150, 240, 19, store::LabelStatus::Prelabeled, 19, 0.55f}, // C..
-        {260, 330, 33, store::LabelStatus::Confirmed, 35, 0.42f},  // disagreement
-        {400, 470, 40, store::LabelStatus::Confirmed, 40, 0.88f},
-        {520, 600, -1, store::LabelStatus::Confirmed, 45, 0.61f},  // unlabeled, predicted
-        {640, 700, 49, store::LabelStatus::Confirmed, -1, 0},
-        {760, 900, 2, store::LabelStatus::Confirmed, 2, 0.73f},
+QVector<DemoVideo> demoVideos()
+{
+    // Human labels only, all confirmed: A1 (0), B1 (7), C (19), E1 (33), E8 (40), A3 (2), F (49).
+    return {
+        {QStringLiteral("P01"), QStringLiteral("demo_0001.mp4"), QStringLiteral("testsrc2"),
+         {{30, 95, 0}, {120, 170, 7}, {150, 240, -1}, {260, 330, 33}, {400, 470, 40}, {520, 600, -1},
+          {640, 700, 49}, {760, 900, 2}, {930, 990, 0}, {1010, 1080, 7}, {1100, 1170, 33}}},
+        {QStringLiteral("P02"), QStringLiteral("demo_0002.mp4"), QStringLiteral("testsrc"),
+         {{20, 80, 0}, {100, 160, 7}, {180, 250, 33}, {270, 340, 2}, {360, 420, 40}, {430, 470, -1}}},
+        {QStringLiteral("P03"), QStringLiteral("demo_0003.mp4"), QStringLiteral("rgbtestsrc"),
+         {{20, 80, 7}, {100, 160, 0}, {180, 250, 2}, {270, 340, 33}, {360, 420, 40}, {430, 470, -1}}},
     };
-    store::ModelVersion model;
-    model.name = QStringLiteral("demo-model");
-    model.kind = QStringLiteral("imported");
-    model.metricsJson = QStringLiteral("{\"top1\": 0.62}");
-    auto modelId = project.addModelVersion(model);
-    if (!modelId)
-        return Error{modelId.error()};
-    if (Status s = project.setActiveModelVersion(modelId.value()); !s)
-        return s;
-    QVector<store::Prediction> predictions;
-    const int frames = int(video.frameCount);
-    for (const DemoSegment& d : segments) {
-        if (d.end > frames)
-            continue;
-        auto id = project.addSegment(videoId.value(), d.start, d.end);
-        if (!id)
-            return Error{id.error()};
-        if (d.classId >= 0)
-            if (auto label = project.addLabel(id.value(), d.classId, d.status); !label)
-                return Error{label.error()};
-        if (d.predictedClass >= 0) {
-            store::Prediction p;
-            p.segmentId = id.value();
-            p.modelVersionId = modelId.value();
-            p.topK = {{d.predictedClass, d.score}, {(d.predictedClass + 1) % 52, (1 - d.score) * 0.6f}};
-            predictions << p;
+}
+
+Status fillDemoProject(store::ProjectStore& project, const QString& folder)
+{
+    auto planId = project.createSplitPlan(QStringLiteral("demo-plan"), store::SplitUnit::Participant,
+                                          QStringLiteral("P01 trains, P02 picks the epoch, P03 is the test"));
+    if (!planId)
+        return Error{planId.error()};
+    const store::SplitSet sets[] = {store::SplitSet::Train, store::SplitSet::Val, store::SplitSet::Test};
+    int index = 0;
+    QVector<store::SplitAssignment> assignments;
+    for (const DemoVideo& d : demoVideos()) {
+        const QString videoPath = QDir(folder).absoluteFilePath(d.file);
+        auto probed = store::probeVideoForStore(videoPath);
+        if (!probed)
+            return Error{probed.error()};
+        auto participant = project.ensureParticipant(d.participant);
+        if (!participant)
+            return Error{participant.error()};
+        assignments << store::SplitAssignment{participant.value(), sets[index++]};
+        store::Video video = probed.value();
+        video.path = videoPath;
+        video.participantId = participant.value();
+        auto videoId = project.addVideo(video);
+        if (!videoId)
+            return Error{videoId.error()};
+        const int frames = int(video.frameCount);
+        for (const DemoSegment& s : d.segments) {
+            if (s.end > frames)
+                continue;
+            auto id = project.addSegment(videoId.value(), s.start, s.end);
+            if (!id)
+                return Error{id.error()};
+            if (s.classId >= 0)
+                if (auto label = project.addLabel(id.value(), s.classId, store::LabelStatus::Confirmed); !label)
+                    return Error{label.error()};
         }
     }
-    if (auto stored = project.storePredictions(predictions); !stored)
-        return Error{stored.error()};
-    return {};
+    return project.setSplitAssignments(planId.value(), assignments);
 }
 
 } // namespace
+
+bool isDemoProject(const QString& projectPath)
+{
+    const QFileInfo info(projectPath);
+    return info.fileName() == QLatin1String("demo.mas") && QFileInfo::exists(info.dir().filePath(QStringLiteral("demo_0001.mp4")));
+}
 
 Result<QString> ensureDemoProject(const QString& folder, const DemoOptions& options)
 {
@@ -104,14 +107,19 @@ Result<QString> ensureDemoProject(const QString& folder, const DemoOptions& opti
         return projectPath;
     if (!QDir().mkpath(folder))
         return Error{QObject::tr("%1: cannot create the demo folder").arg(folder)};
-    const QString videoPath = QDir(folder).absoluteFilePath(QStringLiteral("demo_0001.mp4"));
-    if (!QFileInfo::exists(videoPath))
-        if (Status s = makeDemoVideo(videoPath, options.seconds); !s)
-            return Error{s.error()};
+    bool first = true;
+    for (const DemoVideo& d : demoVideos()) {
+        const QString videoPath = QDir(folder).absoluteFilePath(d.file);
+        const int seconds = first ? options.seconds : std::min(options.seconds, 16);
+        first = false;
+        if (!QFileInfo::exists(videoPath))
+            if (Status s = makeDemoVideo(videoPath, d.pattern, seconds); !s)
+                return Error{s.error()};
+    }
     auto project = store::ProjectStore::create(projectPath, Taxonomy::builtinMa52(), options.annotator);
     if (!project)
         return Error{project.error()};
-    if (Status s = fillDemoProject(*project.value(), videoPath); !s) {
+    if (Status s = fillDemoProject(*project.value(), folder); !s) {
         // A half-made demo would be opened as is next time: remove it so the next launch retries.
         project.value().reset();
         for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".lock")})

@@ -3,7 +3,7 @@
 #include "charts/ChartsPanel.h"
 #include "exchange/ExchangeMenu.h"
 #include "labeling/LabelingPanel.h"
-#include "modelpanel/WorkerJobRunner.h"
+#include "labeling/LiveCodingBar.h"
 #include "review/ReviewQueueWidget.h"
 #include "player/AudioPlayback.h"
 #include "player/FrameProvider.h"
@@ -15,9 +15,13 @@
 #include "shell/PanelDocks.h"
 #include "shell/ProjectDialogs.h"
 #include "shell/ProjectWorkspace.h"
+#include "shell/DemoModel.h"
 #include "shell/DemoProject.h"
+#include "modelpanel/ModelPanel.h"
 #include "shell/ShellStatusBar.h"
 #include "shell/TimelineMedia.h"
+#include "store/ProjectCleanCopy.h"
+#include "WorkerJobRunner.h"
 #include "prefs/Preferences.h"
 #include "prefs/PreferencesDialog.h"
 #include "prefs/ShortcutSheetDialog.h"
@@ -36,6 +40,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QUndoView>
 #include <QVBoxLayout>
 
@@ -96,6 +101,7 @@ void MainWindow::buildLayout()
     m_historyDock->setWidget(m_undoView);
     addDockWidget(Qt::LeftDockWidgetArea, m_historyDock);
     m_videoList = new QListWidget;
+    m_videoList->setSelectionMode(QAbstractItemView::ExtendedSelection); // several videos for long-footage pre-labels
     m_videoList->setObjectName(QStringLiteral("videoList"));
     m_videoList->setMinimumWidth(170);
     m_undoView->setMinimumWidth(170);
@@ -118,6 +124,11 @@ void MainWindow::buildLayout()
         if (m_workspace && m_videoId) // imported segments and predictions show on the timeline
             m_workspace->timelineAdapter().setVideo(m_videoId, m_player->frameCount(), m_player->fps());
     });
+    // Bringing a model in and running it (the Model dock's actions). No Alt mnemonic in the title either.
+    m_modelMenu = new QMenu(tr("Model"), this);
+    m_modelMenu->setObjectName(QStringLiteral("modelMenu"));
+    menuBar()->insertMenu(m_actions->viewMenu->menuAction(), m_modelMenu);
+    fillModelMenu();
     m_actions->viewMenu->addAction(m_videosDock->toggleViewAction());
     m_actions->viewMenu->addAction(m_historyDock->toggleViewAction());
     connect(m_videoList, &QListWidget::itemActivated, this,
@@ -219,7 +230,20 @@ void MainWindow::connectActions()
 
 Status MainWindow::openProject(const QString& path)
 {
-    return adoptStore(store::ProjectStore::open(path, store::OpenMode::PreferReadWrite));
+    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(path, store::OpenMode::PreferReadWrite);
+    // A project carrying SQL of its own (triggers, views) is refused; offer a cleaned copy of its data.
+    if (!opened && store::carriesForeignSql(path)) {
+        const QString copy = store::suggestedCleanCopyPath(path);
+        if (QMessageBox::question(this, tr("Open project"),
+                                  opened.error() + QStringLiteral("\n\n") + tr("Make a cleaned copy (%1) and open it?").arg(copy))
+            == QMessageBox::Yes) {
+            Result<store::CleanCopyReport> cleaned = store::writeCleanCopy(path, copy);
+            if (!cleaned)
+                return Error{cleaned.error()};
+            return adoptStore(store::ProjectStore::open(copy, store::OpenMode::PreferReadWrite));
+        }
+    }
+    return adoptStore(std::move(opened));
 }
 
 Status MainWindow::newProject(const QString& path)
@@ -261,12 +285,28 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
     addActions({undo, redo});
     m_undoView->setStack(&ws.undoStack());
 
-    ModelJobRunner* runner = m_modelRunner;
+    worker::ModelJobRunner* runner = m_modelRunner;
     if (!runner && !ws.store().isReadOnly()) {
-        m_projectRunner = std::make_unique<WorkerJobRunner>(ws.store());
+        m_projectRunner = std::make_unique<worker::WorkerJobRunner>(ws.store());
         runner = m_projectRunner.get();
     }
     m_panels = std::make_unique<PanelDocks>(*this, *m_actions->viewMenu, ws, m_settings, runner);
+    m_panels->labeling()->liveCoding()->attach(*m_player, *m_timeline, ws.timelineAdapter(), m_videoView, m_actions->clearMark);
+    // Long footage: the videos selected in the Videos list, else the one shown.
+    m_panels->model()->setVideoSource([this] {
+        QVector<store::Id> ids;
+        for (QListWidgetItem* item : m_videoList->selectedItems())
+            ids << item->data(Qt::UserRole).toLongLong();
+        if (ids.isEmpty() && m_videoId)
+            ids << m_videoId;
+        return ids;
+    });
+    connect(m_panels->model(), &ModelPanel::storeChangedByJob, this, [this] {
+        // New proposals and predictions show on the timeline.
+        if (m_workspace && m_videoId)
+            m_workspace->timelineAdapter().setVideo(m_videoId, m_player->frameCount(), m_player->fps());
+    });
+    fillModelMenu();
     connect(&editor, &SegmentEditController::currentSegmentChanged, m_panels.get(), &PanelDocks::setCurrentSegment);
     connect(m_panels.get(), &PanelDocks::statusMessage, m_status, &ShellStatusBar::showMessageFor);
     connect(m_panels.get(), &PanelDocks::clipActivated, this, [this](qint64 videoId, qint64 segmentId) {
@@ -308,6 +348,7 @@ void MainWindow::closeProject()
     m_undoView->setStack(nullptr);
     m_dataMenu->setStore(nullptr);
     m_panels.reset();
+    fillModelMenu();
     m_projectRunner.reset(); // cancels a running job before its store closes
     m_workspace.reset(); // removes its undo/redo actions with it
     m_videoId = 0;
@@ -407,11 +448,50 @@ void MainWindow::showShortcutSheet()
 void MainWindow::openDemoProject()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
-    m_status->showMessageFor(tr("Making the demo project (a generated video) in %1...").arg(folder));
-    auto path = ensureDemoProject(folder);
-    Status opened = path ? openProject(path.value()) : Status(Error{path.error()});
-    if (!opened)
+    m_status->showMessageFor(tr("Making the demo project (generated videos) in %1...").arg(folder));
+    if (Status opened = openDemo(folder); !opened)
         QMessageBox::warning(this, tr("Demo project"), opened.error());
+}
+
+Status MainWindow::openDemo(const QString& folder)
+{
+    auto path = ensureDemoProject(folder);
+    if (!path)
+        return Error{path.error()};
+    if (Status opened = openProject(path.value()); !opened)
+        return opened;
+    if (!m_panels || !m_panels->model()->runner() || !DemoModel::needed(m_workspace->store()))
+        return {};
+    // After the window has shown the project: the demo opens at once, its model trains in the background.
+    auto* demo = new DemoModel(m_workspace->store(), *m_panels->model());
+    connect(demo, &DemoModel::finished, this, [this](bool ok, const QString& message) {
+        m_status->showMessageFor(ok ? tr("The demo model is trained, has pre-labeled the open segments and is evaluated")
+                                    : tr("The demo model was not trained: %1").arg(message));
+    });
+    QTimer::singleShot(0, demo, [this, demo] {
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("modelDock")))
+            dock->raise();
+        if (Status s = demo->start(); !s)
+            m_status->showMessageFor(tr("The demo model was not trained: %1").arg(s.error()));
+        else
+            m_status->showMessageFor(tr("Training a small demo model in the background (see the Model dock)"));
+    });
+    return {};
+}
+
+void MainWindow::fillModelMenu()
+{
+    m_modelMenu->clear();
+    if (!m_panels) {
+        m_modelMenu->addAction(tr("Open a project to bring a model in"))->setEnabled(false);
+        return;
+    }
+    for (QAction* action : m_panels->model()->menuActions()) {
+        if (action)
+            m_modelMenu->addAction(action);
+        else
+            m_modelMenu->addSeparator();
+    }
 }
 
 void MainWindow::updateTitle()

@@ -11,15 +11,19 @@
 
 class QDockWidget;
 class QListWidget;
+class QMenu;
 class QSettings;
 class QUndoView;
+
+namespace mas::worker {
+class ModelJobRunner;
+}
 
 namespace mas::ui {
 
 class ExchangeMenu;
 class FrameProvider;
 class MainActions;
-class ModelJobRunner;
 class PanelDocks;
 class PlayerClock;
 class PlayerController;
@@ -56,8 +60,12 @@ public:
     store::Id currentVideo() const { return m_videoId; }
     // The model worker the model panel runs jobs through, not owned; when none is set each project
     // gets its own WorkerJobRunner. Takes effect for the next project opened.
-    void setModelJobRunner(ModelJobRunner* runner) { m_modelRunner = runner; }
+    void setModelJobRunner(worker::ModelJobRunner* runner) { m_modelRunner = runner; }
     QString annotator() const { return m_annotator; }
+    // Opens the demo project in `folder` (made on first use) and, when it has no trained model yet, makes a
+    // small one and fine-tunes it in the background through the Model dock (DemoModel).
+    Status openDemo(const QString& folder);
+    QMenu* modelMenu() const { return m_modelMenu; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -77,6 +85,7 @@ private:
     void showPreferences();
     void showShortcutSheet();
     void openDemoProject();
+    void fillModelMenu();
     Status adoptStore(Result<std::unique_ptr<store::ProjectStore>> store);
 
     QSettings& m_settings;
@@ -90,6 +99,7 @@ private:
     TimelineWidget* m_timeline;
     TimelineMedia* m_media;
     ExchangeMenu* m_dataMenu;
+    QMenu* m_modelMenu;
     ShellStatusBar* m_status;
     QUndoView* m_undoView;
     QDockWidget* m_historyDock;
@@ -99,8 +109,8 @@ private:
     std::unique_ptr<PanelDocks> m_panels;
     store::Id m_videoId = 0;
     QString m_videoMessage;
-    ModelJobRunner* m_modelRunner = nullptr;
-    std::unique_ptr<ModelJobRunner> m_projectRunner; // the open project's own worker (when none was set)
+    worker::ModelJobRunner* m_modelRunner = nullptr;
+    std::unique_ptr<worker::ModelJobRunner> m_projectRunner; // the open project's own worker (when none was set)
 };
 
 } // namespace mas::ui

@@ -6,6 +6,8 @@
 #include "review/ReviewQueueWidget.h"
 #include "shell/ProjectWorkspace.h"
 
+#include "ModelJobRunner.h"
+
 #include <QDockWidget>
 #include <QMainWindow>
 #include <QMenu>
@@ -13,7 +15,7 @@
 namespace mas::ui {
 
 PanelDocks::PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& workspace, QSettings& settings,
-                       ModelJobRunner* runner)
+                       worker::ModelJobRunner* runner)
     : QObject(&window), m_window(window), m_viewMenu(viewMenu)
 {
     EditContext& context = workspace.context();
@@ -37,6 +39,16 @@ PanelDocks::PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& w
     };
     connect(m_model, &ModelPanel::activeModelChanged, this, reloadViews);
     connect(m_model, &ModelPanel::storeChangedByJob, this, reloadViews);
+    if (runner) {
+        // Charts > Training follows a running fine-tune epoch by epoch, then returns to the stored curves.
+        connect(runner, &worker::ModelJobRunner::progress, m_charts, [this](const worker::JobProgress& p) {
+            if (!p.epochs.isEmpty())
+                m_charts->showLiveTraining(p.epochs, p.jobName);
+        });
+        connect(runner, &worker::ModelJobRunner::finished, m_charts, &ChartsPanel::endLiveTraining);
+    }
+    // The queue's current row is the segment the class hotkeys label.
+    connect(m_review, &ReviewQueueWidget::segmentActivated, m_labeling, &LabelingPanel::setCurrentSegment);
 
     connect(m_labeling, &LabelingPanel::statusMessage, this, &PanelDocks::statusMessage);
     connect(m_review, &ReviewQueueWidget::statusMessage, this, &PanelDocks::statusMessage);

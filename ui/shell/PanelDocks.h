@@ -12,10 +12,13 @@ class QMainWindow;
 class QMenu;
 class QSettings;
 
+namespace mas::worker {
+class ModelJobRunner;
+}
+
 namespace mas::ui {
 
 class LabelingPanel;
-class ModelJobRunner;
 class ModelPanel;
 class ProjectWorkspace;
 class ReviewQueueWidget;
@@ -26,7 +29,7 @@ class PanelDocks : public QObject {
 public:
     // `runner` may be null: the model panel then says the model worker is not available.
     PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& workspace, QSettings& settings,
-               ModelJobRunner* runner = nullptr);
+               worker::ModelJobRunner* runner = nullptr);
     ~PanelDocks() override;
 
     LabelingPanel* labeling() const { return m_labeling; }
