@@ -2,7 +2,9 @@
 
 #include "ClipBatches.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 
 namespace mas::worker {
 
@@ -44,12 +46,13 @@ Status PrelabelJob::run(JobContext& context)
         return Error{all.error()};
     if (!videos)
         return Error{videos.error()};
+    // Paths compared cleaned: a project-relative "../videos/a.mp4" and its absolute form are one video.
     QSet<QString> segmented;
     for (const ClipItem& c : all.value())
-        segmented.insert(c.videoPath);
+        segmented.insert(QDir::cleanPath(QFileInfo(c.videoPath).absoluteFilePath()));
     QStringList unsegmented;
     for (const QString& v : videos.value())
-        if (!segmented.contains(v))
+        if (!segmented.contains(QDir::cleanPath(QFileInfo(v).absoluteFilePath())))
             unsegmented << v;
     if (unsegmented.isEmpty())
         return clips;

@@ -81,7 +81,7 @@ Result<std::vector<ClipItem>> StoreProjectData::clips()
     for (const store::ClipRow& r : rows.value()) {
         ClipItem c;
         c.key = QString::number(r.segmentId);
-        c.videoPath = QDir(m_store->projectDir()).absoluteFilePath(r.videoPath);
+        c.videoPath = QDir::cleanPath(QDir(m_store->projectDir()).absoluteFilePath(r.videoPath));
         c.startFrame = int(r.startFrame);
         c.endFrame = int(r.endFrame);
         c.label = r.status == store::SegmentStatus::Confirmed ? r.classId : -1;

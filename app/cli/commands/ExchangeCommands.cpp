@@ -4,6 +4,7 @@
 
 #include "exchange/AtomicFile.h"
 #include "exchange/ImportFiles.h"
+#include "exchange/Ma52List.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -51,6 +52,26 @@ Result<Id> planByName(const ProjectStore& store, const QString& name)
 
 // --- import ------------------------------------------------------------------------------------
 
+// `import ma52-list` without --data-root: a list's relative video paths are looked for beside the list file
+// when more of them are there than under the project folder (lists usually sit with their clips).
+QString listFolderWhenVideosAreBeside(const ProjectStore& store, const QStringList& files)
+{
+    if (files.isEmpty())
+        return {};
+    const QString listDir = QFileInfo(files.first()).absolutePath();
+    if (QDir(listDir) == QDir(store.projectDir()))
+        return {};
+    Result<ParsedFile> parsed = readMa52ListFile(files.first(), store.taxonomy());
+    if (!parsed.ok())
+        return {};
+    int beside = 0, underProject = 0;
+    for (const SegmentRow& row : parsed->rows) {
+        beside += QFileInfo::exists(QDir(listDir).absoluteFilePath(row.videoPath)) ? 1 : 0;
+        underProject += QFileInfo::exists(QDir(store.projectDir()).absoluteFilePath(row.videoPath)) ? 1 : 0;
+    }
+    return beside > underProject ? listDir : QString();
+}
+
 int runImport(CliContext& ctx, ImportFormat format)
 {
     ImportFilesOptions options;
@@ -78,6 +99,12 @@ int runImport(CliContext& ctx, ImportFormat format)
     if (!store.ok())
         return fail(ctx, store.error());
     const QStringList files = ctx.args.mid(1);
+    if (format == ImportFormat::Ma52List && options.project.dataRoot.isEmpty()) {
+        options.project.dataRoot = listFolderWhenVideosAreBeside(*store.value(), files);
+        if (!options.project.dataRoot.isEmpty())
+            ctx.err << "mastudio-cli: videos are looked for beside the list, in " << options.project.dataRoot
+                    << " (--data-root DIR says otherwise)" << Qt::endl;
+    }
     if (strict) {
         Result<ParsedFile> parsed = readImportFiles(*store.value(), format, files, options);
         if (!parsed.ok())
