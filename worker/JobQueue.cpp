@@ -1,5 +1,9 @@
 #include "JobQueue.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace mas::worker {
 
 JobQueue::JobQueue(QObject* parent) : QObject(parent)
@@ -73,8 +77,23 @@ int JobQueue::pendingCount() const
     return int(m_waiting.size());
 }
 
+namespace {
+
+// Model jobs yield the CPU to the GUI: on a small machine the job's threads (torch's OpenMP team and the
+// decoders, which this thread starts and which inherit its niceness) would otherwise take the cores the
+// player needs to show a frame within one key repeat. Linux keeps niceness per thread.
+void lowerThisThreadsPriority()
+{
+#ifdef __linux__
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+#endif
+}
+
+} // namespace
+
 void JobQueue::loop()
 {
+    lowerThisThreadsPriority();
     for (;;) {
         Entry entry;
         {
