@@ -2,12 +2,14 @@
 
 #include "commands/LabelCommands.h"
 #include "labeling/ClassHotkeys.h"
+#include "labeling/LiveCodingBar.h"
 
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPainter>
 #include <QPixmap>
 #include <QPushButton>
@@ -55,6 +57,9 @@ LabelingPanel::LabelingPanel(EditContext& context, QUndoStack* undoStack, const 
     m_search->setToolTip(tr("Filters as you type; Enter applies the first match, Down moves into the list"));
     m_search->installEventFilter(this);
     layout->addWidget(m_search);
+    m_liveBar = new LiveCodingBar(context, undoStack, taxonomy, settings, this);
+    layout->addWidget(m_liveBar);
+    connect(m_liveBar, &LiveCodingBar::statusMessage, this, &LabelingPanel::statusMessage);
     auto* focusSearch = new QShortcut(QKeySequence::Find, this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
     connect(focusSearch, &QShortcut::activated, this, [this] { m_search->setFocus(); m_search->selectAll(); });
 
@@ -69,6 +74,20 @@ LabelingPanel::LabelingPanel(EditContext& context, QUndoStack* undoStack, const 
     m_tree->setToolTip(tr("Enter or double-click applies the class to the selected segment"));
     layout->addWidget(m_tree, 1);
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item, int) { itemActivated(item); });
+    // Live coding: a class may be a point event (one frame per press) instead of a state event.
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QTreeWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QTreeWidgetItem* item = m_tree->itemAt(pos);
+        const int id = item && item->parent() ? item->data(0, kClassIdRole).toInt() : -1;
+        if (id < 0)
+            return;
+        QMenu menu(this);
+        QAction* point = menu.addAction(tr("Point event when coding live (one frame per press)"));
+        point->setCheckable(true);
+        point->setChecked(m_liveBar->coder().isPointEvent(id));
+        if (menu.exec(m_tree->viewport()->mapToGlobal(pos)) == point)
+            m_liveBar->setPointEvent(id, point->isChecked());
+    });
 
     layout->addWidget(new QLabel(tr("Labels on this segment:"), this));
     m_labels = new QListWidget(this);
@@ -161,6 +180,7 @@ void LabelingPanel::rebuildRecent()
 
 void LabelingPanel::reloadHotkeys()
 {
+    m_liveBar->reloadSettings();
     qDeleteAll(m_shortcuts);
     m_shortcuts.clear();
     m_hotkeys = m_settings ? ClassHotkeys::load(*m_settings, m_taxonomy) : QHash<int, QKeySequence>();
@@ -174,7 +194,12 @@ void LabelingPanel::reloadHotkeys()
         // Window-wide: the key labels the selected segment wherever the focus is (timeline, player).
         auto* shortcut = new QShortcut(seq, this, nullptr, nullptr, Qt::WindowShortcut);
         const int id = c.id;
-        connect(shortcut, &QShortcut::activated, this, [this, id] { applyClass(id); });
+        connect(shortcut, &QShortcut::activated, this, [this, id] {
+            if (m_liveBar->isLive())
+                m_liveBar->press(id); // toggles a segment of the class at the playhead
+            else
+                applyClass(id);
+        });
         m_shortcuts << shortcut;
     }
     for (int g = 0; g < m_tree->topLevelItemCount(); ++g) {
@@ -295,8 +320,7 @@ bool LabelingPanel::applyClass(int classId)
     }
     auto* command = new AddLabelCommand(m_context, m_segmentId, classId, store::LabelStatus::Confirmed);
     command->setText(tr("Label %1 %2").arg(c->code, c->name));
-    m_undoStack->push(command);
-    if (!command->isValid()) {
+    if (!pushEdit(*m_undoStack, command)) { // a failed edit is dropped (deleted) by the stack
         Q_EMIT statusMessage(m_context.lastError());
         return false;
     }
@@ -374,8 +398,7 @@ void LabelingPanel::removeSelectedLabel()
     if (!item)
         return;
     auto* command = new RemoveLabelCommand(m_context, item->data(kLabelIdRole).toLongLong());
-    m_undoStack->push(command);
-    if (!command->isValid())
+    if (!pushEdit(*m_undoStack, command))
         Q_EMIT statusMessage(m_context.lastError());
 }
 
@@ -387,8 +410,7 @@ void LabelingPanel::commitNote()
     if (!segment.ok() || segment->note == m_note->text())
         return;
     auto* command = new SetSegmentNoteCommand(m_context, m_segmentId, m_note->text());
-    m_undoStack->push(command);
-    if (!command->isValid())
+    if (!pushEdit(*m_undoStack, command)) // merged note edits are deleted too: read nothing from it
         Q_EMIT statusMessage(m_context.lastError());
 }
 

@@ -21,6 +21,8 @@ class QUndoStack;
 
 namespace mas::ui {
 
+class LiveCodingBar;
+
 class LabelingPanel : public QWidget {
     Q_OBJECT
 public:
@@ -34,6 +36,9 @@ public:
     // The classes the list shows now, in display order (recent group excluded).
     QVector<int> visibleClasses() const;
     QLineEdit* searchBox() const { return m_search; }
+    // Live coding (class hotkeys start and stop segments at the playhead while it plays); the main
+    // window attaches it to the player, timeline and video view.
+    LiveCodingBar* liveCoding() const { return m_liveBar; }
 
 public Q_SLOTS:
     void setCurrentSegment(qint64 segmentId);
@@ -75,6 +80,7 @@ private:
     QLineEdit* m_note = nullptr;
     QHash<int, QKeySequence> m_hotkeys;
     QList<QShortcut*> m_shortcuts;
+    LiveCodingBar* m_liveBar = nullptr;
 };
 
 } // namespace mas::ui

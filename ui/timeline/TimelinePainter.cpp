@@ -36,6 +36,7 @@ void TimelinePainter::paint(const QRect& dirty)
     paintWaveform();
     paintTracks();
     paintMarkIn();
+    paintOpenSegments();
     paintPlayhead();
 }
 
@@ -241,6 +242,32 @@ void TimelinePainter::paintMarkIn()
     p.setPen(QPen(QColor(0, 150, 0), 2));
     p.drawLine(QPointF(x0, lane.top()), QPointF(x0, lane.bottom()));
     p.restore();
+}
+
+void TimelinePainter::paintOpenSegments()
+{
+    const TimelineGeometry g = w.geometry();
+    const QFontMetrics fm(w.font());
+    for (const TimelineOpenSegment& o : w.m_open) {
+        if (o.track < 0 || o.track >= w.m_model->trackCount())
+            continue;
+        const QRect lane = g.trackRect(o.track);
+        // Open: up to and including the playhead's frame, so it visibly grows while playing.
+        const QRectF rect = g.segmentRect(o.track, o.startFrame, std::max(o.startFrame + 1, w.m_playhead + 1));
+        QColor fill = o.colour.isValid() ? o.colour : w.m_model->tracks()[o.track].colour;
+        fill.setAlphaF(0.55);
+        p.save();
+        p.setClipRect(lane);
+        p.fillRect(rect, fill);
+        p.setPen(QPen(QColor(200, 0, 0), 2, Qt::DashLine));
+        p.drawRect(rect.adjusted(1, 1, -1, -1));
+        const QRectF text = rect.intersected(QRectF(lane)).adjusted(4, 0, -3, 0);
+        if (text.width() > 16) {
+            p.setPen(Qt::black);
+            p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(QStringLiteral("\u25CF ") + o.code, Qt::ElideRight, int(text.width())));
+        }
+        p.restore();
+    }
 }
 
 void TimelinePainter::paintPlayhead()

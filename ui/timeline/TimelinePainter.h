@@ -21,6 +21,7 @@ private:
     void paintWaveform();
     void paintTracks();
     void paintMarkIn();
+    void paintOpenSegments();
     void paintPlayhead();
 
     const TimelineWidget& w;

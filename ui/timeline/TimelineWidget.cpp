@@ -129,6 +129,12 @@ void TimelineWidget::setActiveTrack(int track)
     Q_EMIT activeTrackChanged(track);
 }
 
+void TimelineWidget::setOpenSegments(const QVector<TimelineOpenSegment>& open)
+{
+    m_open = open;
+    update();
+}
+
 void TimelineWidget::setMarkIn(std::optional<int> frame)
 {
     m_markIn = frame;

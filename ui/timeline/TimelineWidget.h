@@ -23,6 +23,14 @@ class QScrollBar;
 
 namespace mas::ui {
 
+// A segment being coded live (open): drawn from its start to the playhead, growing while it plays.
+struct TimelineOpenSegment {
+    int track = 0;
+    int startFrame = 0;
+    QString code;
+    QColor colour;
+};
+
 class TimelineWidget : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +49,7 @@ public:
     TimelineGeometry geometry() const;
 
     void setThumbnails(QVector<Thumbnail> thumbnails);
+    const QVector<TimelineOpenSegment>& openSegments() const { return m_open; }
     void setWaveform(Waveform waveform, double audioStartSeconds);
 
     QSize sizeHint() const override;
@@ -51,6 +60,7 @@ public Q_SLOTS:
     void setSelectedSegments(const QList<qint64>& ids);
     void setActiveTrack(int track);
     void setMarkIn(std::optional<int> frame);
+    void setOpenSegments(const QVector<TimelineOpenSegment>& open);
     void setFramesPerPixel(double framesPerPixel);  // zoom, keeping the playhead's screen position
     void setFirstVisibleFrame(double frame);
     void zoomIn();
@@ -112,6 +122,7 @@ private:
     Waveform m_waveform;
     double m_audioStartSeconds = 0;
     bool m_syncingScrollBar = false;
+    QVector<TimelineOpenSegment> m_open;
 
     friend class TimelinePainter;
 };
