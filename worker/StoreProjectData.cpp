@@ -183,37 +183,23 @@ Status StoreProjectData::commitProposals(const QString& modelVersionId, const QS
     Result<store::Id> annotator = m_store->ensureAnnotator("model:" + versionName);
     if (!annotator)
         return Error{annotator.error()};
-    QVector<store::NewSegment> news;
+    // Segments, prelabels, predictions and the video's "done" marker: one transaction in the store.
+    QVector<store::ProjectStore::ProposedRow> rows;
     for (const ProposedSegment& s : segments)
-        news.push_back({*videoId, s.startFrame, s.endFrame, QString("proposed by %1 (score %2)").arg(versionName).arg(s.score, 0, 'f', 3)});
-    QVector<store::Id> ids;
-    if (!news.isEmpty()) {
-        Result<int> added = m_store->addSegments(news, {}, &ids);
-        if (!added)
-            return Error{added.error()};
-        QVector<store::NewLabel> labels;
-        QVector<store::Prediction> predictions;
-        for (int i = 0; i < ids.size() && i < int(segments.size()); ++i) {
-            labels.push_back({ids[i], segments[size_t(i)].classId, annotator.value(), store::LabelStatus::Prelabeled});
-            store::Prediction p;
-            p.segmentId = ids[i];
-            p.modelVersionId = modelVersionId.toLongLong();
-            p.topK = {{segments[size_t(i)].classId, segments[size_t(i)].score}};
-            predictions.push_back(p);
-        }
-        Result<int> labelled = m_store->addLabels(labels);
-        if (!labelled)
-            return Error{labelled.error()};
-        Result<int> predicted = m_store->storePredictions(predictions);
-        if (!predicted)
-            return Error{predicted.error()};
-    }
+        rows.push_back({s.startFrame, s.endFrame, s.classId, s.score,
+                        QString("proposed by %1 (score %2)").arg(versionName).arg(s.score, 0, 'f', 3)});
+    if (Status s = m_store->commitProposals(*videoId, modelVersionId.toLongLong(), annotator.value(), rows); !s.ok())
+        return s;
+    // The side files keep the proposal list for proposals(); the store alone says what is done.
     return m_sideFiles ? m_sideFiles->commitProposals(modelVersionId, videoPath, segments) : Status::success();
 }
 
 Result<bool> StoreProjectData::videoHasProposals(const QString& modelVersionId, const QString& videoPath)
 {
-    return m_sideFiles ? m_sideFiles->videoHasProposals(modelVersionId, videoPath) : Result<bool>(false);
+    const std::optional<store::Id> videoId = m_store->videoIdByPath(videoPath);
+    if (!videoId)
+        return Error{videoPath + ": not a video of " + m_store->path()};
+    return m_store->proposalsCommitted(*videoId, modelVersionId.toLongLong());
 }
 
 Result<std::vector<ProposedSegment>> StoreProjectData::proposals(const QString& modelVersionId)

@@ -170,4 +170,25 @@ Result<CleanCopyReport> writeCleanCopy(const QString& source, const QString& tar
     return report;
 }
 
+bool carriesForeignSql(const QString& path)
+{
+    if (!checkProjectFileBytes(path).ok())
+        return false;
+    Connection c(QFileInfo(path).absoluteFilePath());
+    c.db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+    if (!c.db.open() || !hardenConnection(c.db, path).ok())
+        return false;
+    Result<QStringList> found = foreignSchemaObjects(c.db, path);
+    return found.ok() && !found->isEmpty();
+}
+
+QString suggestedCleanCopyPath(const QString& path)
+{
+    const QFileInfo info(path);
+    QString candidate = info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("-cleaned.mas");
+    for (int n = 2; QFileInfo::exists(candidate); ++n)
+        candidate = info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("-cleaned-%1.mas").arg(n);
+    return candidate;
+}
+
 } // namespace mas::store

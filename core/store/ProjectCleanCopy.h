@@ -20,4 +20,12 @@ struct CleanCopyReport {
 // version, and a source that is damaged; the target is removed again when anything fails.
 Result<CleanCopyReport> writeCleanCopy(const QString& source, const QString& target);
 
+// Whether `path` is a SQLite file carrying triggers, views or virtual tables the app's schema does not
+// have (what ProjectStore::open refuses, and writeCleanCopy cleans). Reads the schema only, through
+// a hardened read-only connection.
+bool carriesForeignSql(const QString& path);
+
+// "<folder>/<name>-cleaned.mas" beside `path`, or "-cleaned-2" and so on when taken.
+QString suggestedCleanCopyPath(const QString& path);
+
 } // namespace mas::store

@@ -126,6 +126,20 @@ public:
     Result<QVector<Prediction>> predictionsOfSegment(Id segmentId) const;
     Result<QVector<Prediction>> predictionsOfVersion(Id modelVersionId) const; // one query, by segment
 
+    // --- proposals of long footage (sliding-window pre-label) --------------------------------
+    struct ProposedRow {
+        int64_t startFrame = 0;
+        int64_t endFrame = 0;  // exclusive
+        int classId = -1;
+        float score = 0;
+        QString note;
+    };
+    // One video's proposals by one model version in ONE transaction: the segments, a prelabel by
+    // `annotatorId` and a prediction for each, and the marker that the video is done for the
+    // version (proposalsCommitted); all of it or nothing.
+    Status commitProposals(Id videoId, Id modelVersionId, Id annotatorId, const QVector<ProposedRow>& rows);
+    Result<bool> proposalsCommitted(Id videoId, Id modelVersionId) const;
+
     // --- splits -------------------------------------------------------------------------------
     Result<Id> createSplitPlan(const QString& name, SplitUnit unit, const QString& note = {});
     Result<QVector<SplitPlan>> splitPlans() const;

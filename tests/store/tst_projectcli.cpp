@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QtTest>
 
 using namespace mas;
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void importWithACustomPatternAndItsErrors();
     void infoAndImportOnFilesThatAreNotProjects();
     void importIntoAProjectOpenElsewhereIsRefused();
+    void hostileAndReadOnlyProjectsInTheCli();
     void movedVideosShowAsMissingAndAreRelinked();
 
 private:
@@ -320,5 +323,42 @@ void TestProjectCli::movedVideosShowAsMissingAndAreRelinked()
     QVERIFY(QDir().rename(moved, m_clips));
 }
 
+// A project with triggers: every verb that opens it exits 1 with one line naming the file and the
+// problem, and nothing of its SQL runs; `project clean` makes a copy that opens. A read-only project
+// opens read-only: info works and says so, an import is refused naming the file.
+void TestProjectCli::hostileAndReadOnlyProjectsInTheCli()
+{
+    const QString hostile = m_dir.filePath("hostile.mas");
+    QCOMPARE(runCli({"project", "create", hostile}).exitCode, 0);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "cli_hostile");
+        db.setDatabaseName(hostile);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("CREATE TRIGGER wipe AFTER UPDATE ON project_meta BEGIN DELETE FROM project_meta; END"));
+        QVERIFY(q.exec("UPDATE annotators SET name = name")); // nothing that fires it
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("cli_hostile");
+    for (const QStringList& verb : {QStringList{"project", "info", hostile}, QStringList{"import", "videos", hostile, m_clips}}) {
+        const CliRun r = runCli(verb);
+        QVERIFY2(failedWithOneLine(r, {hostile.section('/', -1), "trigger 'wipe'"}) && r.exitCode == 1, qPrintable(describe(r)));
+    }
+    const QString cleaned = m_dir.filePath("hostile-cleaned.mas");
+    const CliRun clean = runCli({"project", "clean", hostile, cleaned});
+    QVERIFY2(clean.exitCode == 0 && clean.out.contains("left out trigger 'wipe'"), qPrintable(describe(clean)));
+    QCOMPARE(runCli({"project", "info", cleaned}).exitCode, 0);
+
+    const QString readOnly = m_dir.filePath("readonly.mas");
+    QCOMPARE(runCli({"project", "create", readOnly}).exitCode, 0);
+    QVERIFY(QFile::setPermissions(readOnly, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    const CliRun info = runCli({"project", "info", readOnly});
+    QVERIFY2(info.exitCode == 0 && info.out.contains("read-only"), qPrintable(describe(info)));
+    const CliRun import = runCli({"import", "videos", readOnly, m_clips});
+    QVERIFY2(failedWithOneLine(import, {"readonly.mas", "read-only"}), qPrintable(describe(import)));
+    QFile::setPermissions(readOnly, QFile::ReadOwner | QFile::WriteOwner);
+}
+
 QTEST_GUILESS_MAIN(TestProjectCli)
+
 #include "tst_projectcli.moc"

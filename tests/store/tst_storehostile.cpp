@@ -128,6 +128,8 @@ private Q_SLOTS:
                                      "virtual table 'notes'", "project clean"})
                 QVERIFY2(e.contains(QLatin1String(what)), qPrintable(e));
         }
+        QVERIFY(carriesForeignSql(path));
+        QVERIFY(suggestedCleanCopyPath(path).endsWith("shared-cleaned.mas"));
         QCOMPARE(rawCount(path, "labels"), qint64(3)); // nothing fired
         QCOMPARE(rawCount(path, "segments"), qint64(2));
     }
@@ -144,6 +146,7 @@ private Q_SLOTS:
         QVERIFY(report->removed.contains("trigger 'wipe'"));
         QVERIFY(report->removed.contains("view 'v'"));
         QVERIFY(report->removed.contains("table 'stray'"));
+        QVERIFY(!carriesForeignSql(cleaned));
         Result<std::unique_ptr<ProjectStore>> opened = ProjectStore::open(cleaned);
         QVERIFY2(opened.ok(), qPrintable(opened.error()));
         ProjectStore& s = *opened.value();

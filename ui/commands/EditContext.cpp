@@ -75,7 +75,27 @@ void EditContext::notifyLabelsChanged(store::Id videoId, store::Id segmentId)
 void EditContext::notifyFailure(const QString& message)
 {
     m_lastError = message;
+    ++m_failures;
     Q_EMIT editFailed(message);
+}
+
+void EditContext::notifyReload()
+{
+    Q_EMIT reloadRequested();
+    Q_EMIT segmentChanged(0, 0);
+    Q_EMIT labelsChanged(0, 0);
+}
+
+EditContext::KeyState EditContext::saveKeys() const
+{
+    return {m_segmentKeys, m_labelKeys, m_bodyPartHints};
+}
+
+void EditContext::restoreKeys(const KeyState& state)
+{
+    m_segmentKeys = state.segments;
+    m_labelKeys = state.labels;
+    m_bodyPartHints = state.hints;
 }
 
 } // namespace mas::ui

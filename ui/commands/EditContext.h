@@ -43,11 +43,21 @@ public:
 
     // The last error an edit reported ("" when the last edit succeeded).
     QString lastError() const { return m_lastError; }
+    // How many edits have failed so far (pushEdit compares it around a push).
+    int failureCount() const { return m_failures; }
 
-    // Called by commands after writing the store.
+    // Called by commands after their transaction committed.
     void notifySegmentChanged(store::Id videoId, store::Id segmentId);
     void notifyLabelsChanged(store::Id videoId, store::Id segmentId);
     void notifyFailure(const QString& message);
+    // After a failed (rolled back) edit: every view reloads what it shows from the store.
+    void notifyReload();
+
+    // The key <-> row bindings and hints, saved before a command writes and restored when its
+    // transaction is rolled back (a rolled-back row must not keep a key).
+    struct KeyState;
+    KeyState saveKeys() const;
+    void restoreKeys(const KeyState& state);
 
 Q_SIGNALS:
     // A segment was created, moved, resized, annotated or removed (segmentId may no longer exist).
@@ -58,6 +68,9 @@ Q_SIGNALS:
     void edited();
     // An edit could not be written; the message names the file and the problem.
     void editFailed(const QString& message);
+    // The store is the truth again after a failed edit: reload everything shown from it (also sent
+    // as segmentChanged(0, 0) and labelsChanged(0, 0), which views take as "all").
+    void reloadRequested();
 
 private:
     // Keys <-> row ids of one table.
@@ -76,11 +89,20 @@ private:
         store::Id m_next = kFirstKey;
     };
 
+public:
+    struct KeyState {
+        RowKeys segments;
+        RowKeys labels;
+        QHash<store::Id, int> hints;
+    };
+
+private:
     store::ProjectStore& m_store;
     RowKeys m_segmentKeys;
     RowKeys m_labelKeys;
     QHash<store::Id, int> m_bodyPartHints;
     QString m_lastError;
+    int m_failures = 0;
 };
 
 } // namespace mas::ui

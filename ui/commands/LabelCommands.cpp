@@ -43,24 +43,31 @@ AddLabelCommand::AddLabelCommand(EditContext& context, store::Id segmentId, int 
 
 void AddLabelCommand::redo()
 {
-    const store::Id segment = m_context.resolveSegment(m_segmentId);
-    auto id = m_context.store().addLabel(segment, m_classId, m_status, m_annotatorId);
-    if (!check(id))
-        return;
-    if (m_firstLabelId == 0)
-        m_firstLabelId = m_context.newLabelKey(id.value());
-    else
-        m_context.remapLabel(m_firstLabelId, id.value());
-    m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id segment = m_context.resolveSegment(m_segmentId);
+        auto id = m_context.store().addLabel(segment, m_classId, m_status, m_annotatorId);
+        if (!id)
+            return statusOf(id);
+        if (m_firstLabelId == 0)
+            m_firstLabelId = m_context.newLabelKey(id.value());
+        else
+            m_context.remapLabel(m_firstLabelId, id.value());
+        changes.labels(videoOf(m_context.store(), segment), segment);
+        return Status::success();
+    });
 }
 
 void AddLabelCommand::undo()
 {
     if (m_firstLabelId == 0)
         return;
-    const store::Id segment = m_context.resolveSegment(m_segmentId);
-    if (check(m_context.store().removeLabel(m_context.resolveLabel(m_firstLabelId))))
-        m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id segment = m_context.resolveSegment(m_segmentId);
+        if (Status r = m_context.store().removeLabel(m_context.resolveLabel(m_firstLabelId)); !r.ok())
+            return r;
+        changes.labels(videoOf(m_context.store(), segment), segment);
+        return Status::success();
+    });
 }
 
 // --- remove ------------------------------------------------------------------------------------
@@ -74,26 +81,33 @@ RemoveLabelCommand::RemoveLabelCommand(EditContext& context, store::Id labelId, 
 
 void RemoveLabelCommand::redo()
 {
-    const store::Id id = m_context.resolveLabel(m_labelId);
-    auto label = m_context.store().label(id);
-    if (!check(label))
-        return;
-    m_snapshot = label.value();
-    m_segmentKey = m_context.segmentKey(label->segmentId);
-    if (check(m_context.store().removeLabel(id)))
-        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveLabel(m_labelId);
+        auto label = m_context.store().label(id);
+        if (!label)
+            return statusOf(label);
+        if (Status r = m_context.store().removeLabel(id); !r.ok())
+            return r;
+        m_snapshot = label.value();
+        m_segmentKey = m_context.segmentKey(label->segmentId);
+        changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
+        return Status::success();
+    });
 }
 
 void RemoveLabelCommand::undo()
 {
     if (!m_snapshot)
         return;
-    const store::Id segment = m_context.resolveSegment(m_segmentKey);
-    auto id = m_context.store().addLabel(segment, m_snapshot->classId, m_snapshot->status, m_snapshot->annotatorId);
-    if (!check(id))
-        return;
-    m_context.remapLabel(m_labelId, id.value());
-    m_context.notifyLabelsChanged(videoOf(m_context.store(), segment), segment);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id segment = m_context.resolveSegment(m_segmentKey);
+        auto id = m_context.store().addLabel(segment, m_snapshot->classId, m_snapshot->status, m_snapshot->annotatorId);
+        if (!id)
+            return statusOf(id);
+        m_context.remapLabel(m_labelId, id.value());
+        changes.labels(videoOf(m_context.store(), segment), segment);
+        return Status::success();
+    });
 }
 
 // --- status ------------------------------------------------------------------------------------
@@ -109,24 +123,34 @@ SetLabelStatusCommand::SetLabelStatusCommand(EditContext& context, store::Id lab
 
 void SetLabelStatusCommand::redo()
 {
-    const store::Id id = m_context.resolveLabel(m_labelId);
-    auto label = m_context.store().label(id);
-    if (!check(label))
-        return;
-    if (!m_oldStatus)
-        m_oldStatus = label->status;
-    if (check(m_context.store().setLabelStatus(id, m_newStatus)))
-        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveLabel(m_labelId);
+        auto label = m_context.store().label(id);
+        if (!label)
+            return statusOf(label);
+        if (Status u = m_context.store().setLabelStatus(id, m_newStatus); !u.ok())
+            return u;
+        if (!m_oldStatus)
+            m_oldStatus = label->status;
+        changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
+        return Status::success();
+    });
 }
 
 void SetLabelStatusCommand::undo()
 {
     if (!m_oldStatus)
         return;
-    const store::Id id = m_context.resolveLabel(m_labelId);
-    auto label = m_context.store().label(id);
-    if (check(label) && check(m_context.store().setLabelStatus(id, *m_oldStatus)))
-        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveLabel(m_labelId);
+        auto label = m_context.store().label(id);
+        if (!label)
+            return statusOf(label);
+        if (Status u = m_context.store().setLabelStatus(id, *m_oldStatus); !u.ok())
+            return u;
+        changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
+        return Status::success();
+    });
 }
 
 // --- class -------------------------------------------------------------------------------------
@@ -139,24 +163,34 @@ SetLabelClassCommand::SetLabelClassCommand(EditContext& context, store::Id label
 
 void SetLabelClassCommand::redo()
 {
-    const store::Id id = m_context.resolveLabel(m_labelId);
-    auto label = m_context.store().label(id);
-    if (!check(label))
-        return;
-    if (!m_oldClass)
-        m_oldClass = label->classId;
-    if (check(m_context.store().setLabelClass(id, m_newClass)))
-        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveLabel(m_labelId);
+        auto label = m_context.store().label(id);
+        if (!label)
+            return statusOf(label);
+        if (Status u = m_context.store().setLabelClass(id, m_newClass); !u.ok())
+            return u;
+        if (!m_oldClass)
+            m_oldClass = label->classId;
+        changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
+        return Status::success();
+    });
 }
 
 void SetLabelClassCommand::undo()
 {
     if (!m_oldClass)
         return;
-    const store::Id id = m_context.resolveLabel(m_labelId);
-    auto label = m_context.store().label(id);
-    if (check(label) && check(m_context.store().setLabelClass(id, *m_oldClass)))
-        m_context.notifyLabelsChanged(videoOf(m_context.store(), label->segmentId), label->segmentId);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveLabel(m_labelId);
+        auto label = m_context.store().label(id);
+        if (!label)
+            return statusOf(label);
+        if (Status u = m_context.store().setLabelClass(id, *m_oldClass); !u.ok())
+            return u;
+        changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
+        return Status::success();
+    });
 }
 
 } // namespace mas::ui

@@ -1,7 +1,8 @@
 #pragma once
 // Undoable edits of labels: add (records the current annotator unless one is given), remove,
 // change status (accept / reject / dispute a prediction or label), change class.
-// Each writes the store at once in redo(); see SegmentCommands.h for the conventions.
+// Each writes the store at once in redo(), one transaction per redo/undo; see SegmentCommands.h for
+// the conventions (atomicity, what a failure does, pushEdit).
 #include "commands/SegmentCommands.h"
 
 namespace mas::ui {

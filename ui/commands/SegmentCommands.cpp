@@ -69,12 +69,50 @@ StoreCommand::StoreCommand(EditContext& context, const QString& text, QUndoComma
 {
 }
 
-bool StoreCommand::check(const Status& status)
+bool StoreCommand::applyAtomically(Step step, const std::function<Status(EditChanges&)>& work)
 {
-    m_valid = status.ok();
-    if (!m_valid)
-        m_context.notifyFailure(status.error());
-    return m_valid;
+    const EditContext::KeyState keys = m_context.saveKeys();
+    EditChanges changes;
+    const Status done = m_context.store().inOneTransaction([&] { return work(changes); });
+    m_valid = done.ok();
+    if (m_valid) {
+        if (step == Step::Redo)
+            m_applied = true;
+        changes.announce(m_context);
+        return true;
+    }
+    // Nothing of it reached the store: forget the rows it made, drop the command from the stack.
+    m_context.restoreKeys(keys);
+    setObsolete(true);
+    QString message;
+    if (step == Step::Redo && !m_applied)
+        message = QObject::tr("%1: %2; nothing was changed").arg(text(), done.error());
+    else if (step == Step::Undo)
+        message = QObject::tr("Undo of \"%1\" failed: %2; the edit stays as the project file has it and was taken off "
+                              "the undo history").arg(text(), done.error());
+    else
+        message = QObject::tr("Redo of \"%1\" failed: %2; the project stays as it was and the step was taken off the "
+                              "undo history").arg(text(), done.error());
+    m_context.notifyFailure(message);
+    if (step == Step::Undo || m_applied)
+        m_context.notifyReload();
+    return false;
+}
+
+void EditChanges::announce(EditContext& context) const
+{
+    for (const auto& [video, segment] : m_segments)
+        context.notifySegmentChanged(video, segment);
+    for (const auto& [video, segment] : m_labels)
+        context.notifyLabelsChanged(video, segment);
+}
+
+bool pushEdit(QUndoStack& stack, StoreCommand* command)
+{
+    EditContext& context = command->context();
+    const int failuresBefore = context.failureCount();
+    stack.push(command); // may delete the command (failed first redo, or merged)
+    return context.failureCount() == failuresBefore;
 }
 
 // --- create ------------------------------------------------------------------------------------
@@ -88,24 +126,31 @@ CreateSegmentCommand::CreateSegmentCommand(EditContext& context, store::Id video
 
 void CreateSegmentCommand::redo()
 {
-    auto id = m_context.store().addSegment(m_videoId, m_start, m_end);
-    if (!check(id))
-        return;
-    if (m_firstId == 0)
-        m_firstId = m_context.newSegmentKey(id.value());
-    else
-        m_context.remapSegment(m_firstId, id.value());
-    m_context.setBodyPartHint(id.value(), m_bodyPartHint);
-    m_context.notifySegmentChanged(m_videoId, id.value());
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        auto id = m_context.store().addSegment(m_videoId, m_start, m_end);
+        if (!id)
+            return statusOf(id);
+        if (m_firstId == 0)
+            m_firstId = m_context.newSegmentKey(id.value());
+        else
+            m_context.remapSegment(m_firstId, id.value());
+        m_context.setBodyPartHint(id.value(), m_bodyPartHint);
+        changes.segment(m_videoId, id.value());
+        return Status::success();
+    });
 }
 
 void CreateSegmentCommand::undo()
 {
     if (m_firstId == 0)
         return;
-    const store::Id id = m_context.resolveSegment(m_firstId);
-    if (check(m_context.store().removeSegment(id)))
-        m_context.notifySegmentChanged(m_videoId, id);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveSegment(m_firstId);
+        if (Status s = m_context.store().removeSegment(id); !s.ok())
+            return s;
+        changes.segment(m_videoId, id);
+        return Status::success();
+    });
 }
 
 // --- delete ------------------------------------------------------------------------------------
@@ -119,22 +164,30 @@ DeleteSegmentCommand::DeleteSegmentCommand(EditContext& context, store::Id segme
 
 void DeleteSegmentCommand::redo()
 {
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto snap = takeSnapshot(m_context, id);
-    if (!check(snap))
-        return;
-    m_snapshot = snap.value();
-    if (check(m_context.store().removeSegment(id)))
-        m_context.notifySegmentChanged(m_snapshot->segment.videoId, id);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        auto snap = takeSnapshot(m_context, id);
+        if (!snap)
+            return statusOf(snap);
+        if (Status s = m_context.store().removeSegment(id); !s.ok())
+            return s;
+        m_snapshot = snap.value();
+        changes.segment(m_snapshot->segment.videoId, id);
+        return Status::success();
+    });
 }
 
 void DeleteSegmentCommand::undo()
 {
     if (!m_snapshot)
         return;
-    auto id = restoreSnapshot(m_context, *m_snapshot);
-    if (check(id))
-        m_context.notifySegmentChanged(m_snapshot->segment.videoId, id.value());
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        auto id = restoreSnapshot(m_context, *m_snapshot);
+        if (!id)
+            return statusOf(id);
+        changes.segment(m_snapshot->segment.videoId, id.value());
+        return Status::success();
+    });
 }
 
 // --- span (move / resize) ----------------------------------------------------------------------
@@ -153,32 +206,41 @@ SetSegmentSpanCommand::SetSegmentSpanCommand(EditContext& context, store::Id seg
 
 void SetSegmentSpanCommand::redo()
 {
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto s = m_context.store().segment(id);
-    if (!check(s))
-        return;
-    if (!m_oldSpan)
-        m_oldSpan = std::make_pair(s->startFrame, s->endFrame);
-    if (check(m_context.store().updateSegment(id, m_newStart, m_newEnd, s->note)))
-        m_context.notifySegmentChanged(s->videoId, id);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        auto s = m_context.store().segment(id);
+        if (!s)
+            return statusOf(s);
+        if (Status u = m_context.store().updateSegment(id, m_newStart, m_newEnd, s->note); !u.ok())
+            return u;
+        if (!m_oldSpan)
+            m_oldSpan = std::make_pair(s->startFrame, s->endFrame);
+        changes.segment(s->videoId, id);
+        return Status::success();
+    });
 }
 
 void SetSegmentSpanCommand::undo()
 {
     if (!m_oldSpan)
         return;
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto s = m_context.store().segment(id);
-    if (!check(s))
-        return;
-    if (check(m_context.store().updateSegment(id, m_oldSpan->first, m_oldSpan->second, s->note)))
-        m_context.notifySegmentChanged(s->videoId, id);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        auto s = m_context.store().segment(id);
+        if (!s)
+            return statusOf(s);
+        if (Status u = m_context.store().updateSegment(id, m_oldSpan->first, m_oldSpan->second, s->note); !u.ok())
+            return u;
+        changes.segment(s->videoId, id);
+        return Status::success();
+    });
 }
 
 bool SetSegmentSpanCommand::mergeWith(const QUndoCommand* other)
 {
     const auto* next = dynamic_cast<const SetSegmentSpanCommand*>(other);
-    if (!next || m_gestureId == 0 || next->m_gestureId != m_gestureId
+    // A failed edit (obsolete) is never merged: the stack drops it.
+    if (!next || next->isObsolete() || isObsolete() || m_gestureId == 0 || next->m_gestureId != m_gestureId
         || m_context.resolveSegment(next->m_segmentId) != m_context.resolveSegment(m_segmentId))
         return false;
     m_newStart = next->m_newStart;
@@ -197,49 +259,57 @@ SplitSegmentCommand::SplitSegmentCommand(EditContext& context, store::Id segment
 
 void SplitSegmentCommand::redo()
 {
-    store::ProjectStore& store = m_context.store();
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto s = store.segment(id);
-    if (!check(s))
-        return;
-    if (m_frame <= s->startFrame || m_frame >= s->endFrame) {
-        check(Status(Error{QObject::tr("%1: frame %2 is not inside segment %3 (frames %4-%5), nothing to split")
-                               .arg(store.path()).arg(m_frame).arg(id).arg(s->startFrame).arg(s->endFrame - 1)}));
-        return;
-    }
-    auto labels = store.labelsOfSegment(id);
-    if (!check(labels))
-        return;
-    m_oldEnd = s->endFrame;
-    if (!check(store.updateSegment(id, s->startFrame, m_frame, s->note)))
-        return;
-    auto right = store.addSegment(s->videoId, m_frame, m_oldEnd, s->note);
-    if (!check(right))
-        return;
-    if (m_rightFirstId == 0)
-        m_rightFirstId = m_context.newSegmentKey(right.value());
-    else
-        m_context.remapSegment(m_rightFirstId, right.value());
-    m_context.setBodyPartHint(right.value(), m_context.bodyPartHint(id));
-    for (const store::Label& label : labels.value())
-        if (!check(store.addLabel(right.value(), label.classId, label.status, label.annotatorId)))
-            return;
-    m_context.notifySegmentChanged(s->videoId, id);
-    m_context.notifySegmentChanged(s->videoId, right.value());
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        store::ProjectStore& store = m_context.store();
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        auto s = store.segment(id);
+        if (!s)
+            return statusOf(s);
+        if (m_frame <= s->startFrame || m_frame >= s->endFrame)
+            return Error{QObject::tr("%1: frame %2 is not inside segment %3 (frames %4-%5), nothing to split")
+                             .arg(store.path()).arg(m_frame).arg(id).arg(s->startFrame).arg(s->endFrame - 1)};
+        auto labels = store.labelsOfSegment(id);
+        if (!labels)
+            return statusOf(labels);
+        if (Status u = store.updateSegment(id, s->startFrame, m_frame, s->note); !u.ok())
+            return u;
+        auto right = store.addSegment(s->videoId, m_frame, s->endFrame, s->note);
+        if (!right)
+            return statusOf(right);
+        for (const store::Label& label : labels.value())
+            if (auto added = store.addLabel(right.value(), label.classId, label.status, label.annotatorId); !added)
+                return statusOf(added);
+        m_oldEnd = s->endFrame;
+        if (m_rightFirstId == 0)
+            m_rightFirstId = m_context.newSegmentKey(right.value());
+        else
+            m_context.remapSegment(m_rightFirstId, right.value());
+        m_context.setBodyPartHint(right.value(), m_context.bodyPartHint(id));
+        changes.segment(s->videoId, id);
+        changes.segment(s->videoId, right.value());
+        return Status::success();
+    });
 }
 
 void SplitSegmentCommand::undo()
 {
     if (m_rightFirstId == 0)
         return;
-    store::ProjectStore& store = m_context.store();
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    const store::Id right = m_context.resolveSegment(m_rightFirstId);
-    auto s = store.segment(id);
-    if (!check(s) || !check(store.removeSegment(right)) || !check(store.updateSegment(id, s->startFrame, m_oldEnd, s->note)))
-        return;
-    m_context.notifySegmentChanged(s->videoId, right);
-    m_context.notifySegmentChanged(s->videoId, id);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        store::ProjectStore& store = m_context.store();
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        const store::Id right = m_context.resolveSegment(m_rightFirstId);
+        auto s = store.segment(id);
+        if (!s)
+            return statusOf(s);
+        if (Status r = store.removeSegment(right); !r.ok())
+            return r;
+        if (Status u = store.updateSegment(id, s->startFrame, m_oldEnd, s->note); !u.ok())
+            return u;
+        changes.segment(s->videoId, right);
+        changes.segment(s->videoId, id);
+        return Status::success();
+    });
 }
 
 // --- merge -------------------------------------------------------------------------------------
@@ -253,82 +323,87 @@ MergeSegmentsCommand::MergeSegmentsCommand(EditContext& context, QList<store::Id
 
 void MergeSegmentsCommand::redo()
 {
-    store::ProjectStore& store = m_context.store();
-    QVector<store::Segment> segments;
-    for (store::Id first : m_ids) {
-        auto s = store.segment(m_context.resolveSegment(first));
-        if (!check(s))
-            return;
-        segments.push_back(s.value());
-    }
-    if (segments.size() < 2) {
-        check(Status(Error{QObject::tr("%1: merging needs at least two segments").arg(store.path())}));
-        return;
-    }
-    for (const store::Segment& s : segments)
-        if (s.videoId != segments.front().videoId) {
-            check(Status(Error{QObject::tr("%1: segments of different videos cannot be merged").arg(store.path())}));
-            return;
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        store::ProjectStore& store = m_context.store();
+        QVector<store::Segment> segments;
+        for (store::Id first : m_ids) {
+            auto s = store.segment(m_context.resolveSegment(first));
+            if (!s)
+                return statusOf(s);
+            segments.push_back(s.value());
         }
-    std::sort(segments.begin(), segments.end(),
-              [](const store::Segment& a, const store::Segment& b) { return a.startFrame < b.startFrame; });
-    const store::Segment kept = segments.front();
-    m_keptId = m_context.segmentKey(kept.id);
-    m_keptOldSpan = {kept.startFrame, kept.endFrame};
-    int64_t end = kept.endFrame;
-    auto keptLabels = store.labelsOfSegment(kept.id);
-    if (!check(keptLabels))
-        return;
-    QSet<QPair<int, store::Id>> present;
-    for (const store::Label& l : keptLabels.value())
-        present.insert({l.classId, l.annotatorId});
-
-    m_removed.clear();
-    m_addedLabels.clear();
-    for (int i = 1; i < segments.size(); ++i) {
-        auto snap = takeSnapshot(m_context, segments[i].id);
-        if (!check(snap))
-            return;
-        end = std::max(end, segments[i].endFrame);
-        for (const store::Label& l : snap->labels) {
-            if (present.contains({l.classId, l.annotatorId}))
-                continue;
+        if (segments.size() < 2)
+            return Error{QObject::tr("%1: merging needs at least two segments").arg(store.path())};
+        for (const store::Segment& s : segments)
+            if (s.videoId != segments.front().videoId)
+                return Error{QObject::tr("%1: segments of different videos cannot be merged").arg(store.path())};
+        std::sort(segments.begin(), segments.end(),
+                  [](const store::Segment& a, const store::Segment& b) { return a.startFrame < b.startFrame; });
+        const store::Segment kept = segments.front();
+        int64_t end = kept.endFrame;
+        auto keptLabels = store.labelsOfSegment(kept.id);
+        if (!keptLabels)
+            return statusOf(keptLabels);
+        QSet<QPair<int, store::Id>> present;
+        for (const store::Label& l : keptLabels.value())
             present.insert({l.classId, l.annotatorId});
-            auto added = store.addLabel(kept.id, l.classId, l.status, l.annotatorId);
-            if (!check(added))
-                return;
-            m_addedLabels.push_back(added.value());
+
+        QVector<SegmentSnapshot> removed;
+        QVector<store::Id> addedLabels;
+        for (int i = 1; i < segments.size(); ++i) {
+            auto snap = takeSnapshot(m_context, segments[i].id);
+            if (!snap)
+                return statusOf(snap);
+            end = std::max(end, segments[i].endFrame);
+            for (const store::Label& l : snap->labels) {
+                if (present.contains({l.classId, l.annotatorId}))
+                    continue;
+                present.insert({l.classId, l.annotatorId});
+                auto added = store.addLabel(kept.id, l.classId, l.status, l.annotatorId);
+                if (!added)
+                    return statusOf(added);
+                addedLabels.push_back(added.value());
+            }
+            if (Status r = store.removeSegment(segments[i].id); !r.ok())
+                return r;
+            removed.push_back(snap.value());
+            changes.segment(kept.videoId, segments[i].id);
         }
-        if (!check(store.removeSegment(segments[i].id)))
-            return;
-        m_removed.push_back(snap.value());
-        m_context.notifySegmentChanged(kept.videoId, segments[i].id);
-    }
-    if (check(store.updateSegment(kept.id, kept.startFrame, end, kept.note)))
-        m_context.notifySegmentChanged(kept.videoId, kept.id);
+        if (Status u = store.updateSegment(kept.id, kept.startFrame, end, kept.note); !u.ok())
+            return u;
+        m_keptId = m_context.segmentKey(kept.id);
+        m_keptOldSpan = {kept.startFrame, kept.endFrame};
+        m_removed = removed;
+        m_addedLabels = addedLabels;
+        changes.segment(kept.videoId, kept.id);
+        return Status::success();
+    });
 }
 
 void MergeSegmentsCommand::undo()
 {
-    store::ProjectStore& store = m_context.store();
     if (m_keptId == 0)
         return;
-    const store::Id keptId = m_context.resolveSegment(m_keptId);
-    auto kept = store.segment(keptId);
-    if (!check(kept))
-        return;
-    for (store::Id label : m_addedLabels)
-        if (!check(store.removeLabel(label)))
-            return;
-    if (!check(store.updateSegment(keptId, m_keptOldSpan.first, m_keptOldSpan.second, kept->note)))
-        return;
-    m_context.notifySegmentChanged(kept->videoId, keptId);
-    for (const SegmentSnapshot& snap : m_removed) {
-        auto id = restoreSnapshot(m_context, snap);
-        if (!check(id))
-            return;
-        m_context.notifySegmentChanged(kept->videoId, id.value());
-    }
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        store::ProjectStore& store = m_context.store();
+        const store::Id keptId = m_context.resolveSegment(m_keptId);
+        auto kept = store.segment(keptId);
+        if (!kept)
+            return statusOf(kept);
+        for (store::Id label : m_addedLabels)
+            if (Status r = store.removeLabel(label); !r.ok())
+                return r;
+        if (Status u = store.updateSegment(keptId, m_keptOldSpan.first, m_keptOldSpan.second, kept->note); !u.ok())
+            return u;
+        changes.segment(kept->videoId, keptId);
+        for (const SegmentSnapshot& snap : m_removed) {
+            auto id = restoreSnapshot(m_context, snap);
+            if (!id)
+                return statusOf(id);
+            changes.segment(kept->videoId, id.value());
+        }
+        return Status::success();
+    });
 }
 
 // --- note --------------------------------------------------------------------------------------
@@ -340,30 +415,41 @@ SetSegmentNoteCommand::SetSegmentNoteCommand(EditContext& context, store::Id seg
 
 void SetSegmentNoteCommand::redo()
 {
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto s = m_context.store().segment(id);
-    if (!check(s))
-        return;
-    if (!m_oldNote)
-        m_oldNote = s->note;
-    if (check(m_context.store().updateSegment(id, s->startFrame, s->endFrame, m_newNote)))
-        m_context.notifySegmentChanged(s->videoId, id);
+    applyAtomically(Step::Redo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        auto s = m_context.store().segment(id);
+        if (!s)
+            return statusOf(s);
+        if (Status u = m_context.store().updateSegment(id, s->startFrame, s->endFrame, m_newNote); !u.ok())
+            return u;
+        if (!m_oldNote)
+            m_oldNote = s->note;
+        changes.segment(s->videoId, id);
+        return Status::success();
+    });
 }
 
 void SetSegmentNoteCommand::undo()
 {
     if (!m_oldNote)
         return;
-    const store::Id id = m_context.resolveSegment(m_segmentId);
-    auto s = m_context.store().segment(id);
-    if (check(s) && check(m_context.store().updateSegment(id, s->startFrame, s->endFrame, *m_oldNote)))
-        m_context.notifySegmentChanged(s->videoId, id);
+    applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
+        const store::Id id = m_context.resolveSegment(m_segmentId);
+        auto s = m_context.store().segment(id);
+        if (!s)
+            return statusOf(s);
+        if (Status u = m_context.store().updateSegment(id, s->startFrame, s->endFrame, *m_oldNote); !u.ok())
+            return u;
+        changes.segment(s->videoId, id);
+        return Status::success();
+    });
 }
 
 bool SetSegmentNoteCommand::mergeWith(const QUndoCommand* other)
 {
     const auto* next = dynamic_cast<const SetSegmentNoteCommand*>(other);
-    if (!next || m_context.resolveSegment(next->m_segmentId) != m_context.resolveSegment(m_segmentId))
+    if (!next || next->isObsolete() || isObsolete()
+        || m_context.resolveSegment(next->m_segmentId) != m_context.resolveSegment(m_segmentId))
         return false;
     m_newNote = next->m_newNote;
     return true;

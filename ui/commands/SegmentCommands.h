@@ -1,14 +1,23 @@
 #pragma once
 // Undoable edits of segments, one QUndoCommand per user edit. Each writes the store at once in
 // redo() (QUndoStack::push calls it), so an edit is durable when made; undo() writes the reverse.
-// A failed write leaves the command marked obsolete-safe: isValid() is false and the context's
-// editFailed signal carries the message.
+//
+// Atomic: each redo() and each undo() is ONE store transaction (a split's shortened left part, new
+// right part and copied labels; a merge; an undo that restores a segment with its labels and
+// predictions), committed or rolled back as a whole, and views hear of it only after the commit.
+// When one fails, nothing of it reached the store and the command is marked obsolete:
+//   - a failed first redo: QUndoStack::push drops the command (use pushEdit to learn of it);
+//   - a failed undo or later redo: the stack drops the command, leaving the edit as the store has
+//     it, and every view reloads from the store.
+// Either way the context's editFailed signal tells the user what happened.
 #include "commands/EditContext.h"
 
 #include <QList>
 #include <QUndoCommand>
+#include <QUndoStack>
 #include <QVector>
 
+#include <functional>
 #include <optional>
 
 namespace mas::ui {
@@ -16,21 +25,43 @@ namespace mas::ui {
 // Command ids for mergeWith.
 enum CommandId { SegmentSpanCommandId = 1001, SegmentNoteCommandId = 1002 };
 
+// What one redo or undo changed, announced once its transaction has committed.
+class EditChanges {
+public:
+    void segment(store::Id videoId, store::Id segmentId) { m_segments.push_back({videoId, segmentId}); }
+    void labels(store::Id videoId, store::Id segmentId) { m_labels.push_back({videoId, segmentId}); }
+    void announce(EditContext& context) const;
+
+private:
+    QVector<QPair<store::Id, store::Id>> m_segments, m_labels;
+};
+
 // Base: knows the context and whether its last redo/undo reached the store.
 class StoreCommand : public QUndoCommand {
 public:
     bool isValid() const { return m_valid; }
+    EditContext& context() const { return m_context; }
 
 protected:
     StoreCommand(EditContext& context, const QString& text, QUndoCommand* parent = nullptr);
-    bool check(const Status& status);
-    template <typename T> bool check(const Result<T>& result)
+    enum class Step { Redo, Undo };
+    // Runs `work` as one store transaction (see the top of this file for what a failure does).
+    bool applyAtomically(Step step, const std::function<Status(EditChanges&)>& work);
+    // A Result's error as a Status (for early returns inside the work).
+    template <typename T> static Status statusOf(const Result<T>& result)
     {
-        return check(result.ok() ? Status() : Status(Error{result.error()}));
+        return result.ok() ? Status() : Status(Error{result.error()});
     }
     EditContext& m_context;
     bool m_valid = true;
+    bool m_applied = false; // a redo has succeeded once (later failures are not "first redo")
 };
+
+// Pushes a store command and says whether its first redo reached the store. False: the stack has
+// dropped (deleted) it, and the context's lastError() says why; do not touch the command then. True
+// is also returned when the stack merged it into the previous command (deleted too), so read
+// nothing from a command that merges (span and note edits) after pushing it.
+bool pushEdit(QUndoStack& stack, StoreCommand* command);
 
 // A snapshot of a segment with its labels and predictions, to re-create it on undo.
 struct SegmentSnapshot {

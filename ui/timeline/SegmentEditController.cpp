@@ -72,8 +72,7 @@ void SegmentEditController::createSegment(int track, int startFrame, int endFram
         return;
     auto* command = new CreateSegmentCommand(m_context, m_adapter.videoId(), startFrame, endFrame,
                                              m_adapter.bodyPartOfTrack(track));
-    m_stack.push(command);
-    if (!command->isValid()) {
+    if (!pushEdit(m_stack, command)) { // a failed edit is dropped (deleted) by the stack
         Q_EMIT message(m_context.lastError());
         return;
     }
@@ -87,8 +86,7 @@ void SegmentEditController::setSpan(qint64 id, int startFrame, int endFrame)
     if (id <= 0)
         return;
     auto* command = new SetSegmentSpanCommand(m_context, id, startFrame, endFrame);
-    m_stack.push(command);
-    if (!command->isValid())
+    if (!pushEdit(m_stack, command))
         Q_EMIT message(m_context.lastError());
 }
 
@@ -125,8 +123,7 @@ void SegmentEditController::splitAtPlayhead()
         return;
     }
     auto* command = new SplitSegmentCommand(m_context, ids.front(), frame);
-    m_stack.push(command);
-    if (!command->isValid())
+    if (!pushEdit(m_stack, command))
         Q_EMIT message(m_context.lastError());
 }
 
@@ -146,8 +143,7 @@ void SegmentEditController::mergeSelection()
         return;
     }
     auto* command = new MergeSegmentsCommand(m_context, ids);
-    m_stack.push(command);
-    if (!command->isValid()) {
+    if (!pushEdit(m_stack, command)) {
         Q_EMIT message(m_context.lastError());
         return;
     }
