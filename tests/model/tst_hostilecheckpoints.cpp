@@ -4,6 +4,7 @@
 // gigabytes: zero and overlapping strides, out-of-range offsets, huge shapes, zip bombs, deep nesting, a huge
 // data.pkl, bad metadata, truncated and bit-flipped real checkpoints. The counts per kind are printed.
 #include "CheckpointLimits.h"
+#include "LabelEmbeddings.h"
 #include "ManetModel.h"
 #include "detail/Checkpoint.h"
 #include "detail/Pickle.h"
@@ -18,6 +19,8 @@
 #include <QtTest>
 
 #include <map>
+#include <optional>
+#include <tuple>
 #include <random>
 
 
@@ -191,6 +194,7 @@ private Q_SLOTS:
     void truncatedRealCheckpoint();
     void bitFlippedRealCheckpoint();
     void notFilesAtAll();
+    void hostileLabelEmbeddings();
     void cliRefusesEachOnOneLine();
     void cleanupTestCase();
 
@@ -208,6 +212,7 @@ private:
     };
 
     QTemporaryDir m_dir;
+    std::optional<ManetModel> m_model;  // loadCheckpoint / loadImagenetBackbone into an existing model
     QString m_real;              // the app's own MANet-18 checkpoint
     std::string m_realBytes;
     std::map<std::string, int> m_tried;
@@ -236,6 +241,7 @@ void TestHostileCheckpoints::initTestCase()
     // The undamaged file loads, in process and in the CLI: the refusals below are about the damage.
     Result<ManetModel> back = ManetModel::fromCheckpoint(m_real.toStdString(), Device::Cpu);
     QVERIFY2(back.ok(), back.error().c_str());
+    m_model.emplace(std::move(back.value()));
     QProcess p;
     p.start(QStringLiteral(MASTUDIO_CLI), {"model", "info", m_real});
     QVERIFY(p.waitForFinished(120000));
@@ -263,6 +269,10 @@ void TestHostileCheckpoints::expectRefusedFile(const char* kind, const QString& 
     Result<ManetModel> model = ManetModel::fromCheckpoint(file, Device::Cpu);
     QVERIFY(!model.ok());
     QVERIFY2(model.error().rfind(file + ": ", 0) == 0, model.error().c_str());
+    for (const Status& s : {m_model->loadCheckpoint(file), m_model->loadImagenetBackbone(file)}) {
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().rfind(file + ": ", 0) == 0, s.error().c_str());
+    }
     queueCli(kind, path, false);
     ++m_tried[kind];
     QVERIFY2(peakRss() < kOneGiB, qPrintable(QString("peak RSS %1 MiB").arg(peakRss() >> 20)));
@@ -557,6 +567,48 @@ void TestHostileCheckpoints::notFilesAtAll()
     expectRefusedFile("not a checkpoint", m_dir.filePath("absent.pth"), "cannot open");
     expectRefused("not a checkpoint", "empty.pth", "", "not a zip-format");
     expectRefused("not a checkpoint", "text.pth", "PK but not a zip", "not a readable");
+}
+
+void TestHostileCheckpoints::hostileLabelEmbeddings()
+{
+    auto npy = [](const std::string& header, size_t dataBytes) {
+        std::string h = header;
+        while ((10 + h.size() + 1) % 64 != 0)
+            h += ' ';
+        h += '\n';
+        const uint16_t n = uint16_t(h.size());
+        return std::string("\x93NUMPY\x01\x00", 8) + std::string(reinterpret_cast<const char*>(&n), 2) + h +
+               std::string(dataBytes, '\0');
+    };
+    const std::vector<std::tuple<const char*, std::string, const char*>> cases{
+        {"shape-huge", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100000000), }", 64), "implausible"},
+        {"shape-digits", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 3), }", 64), "2-D"},
+        {"shape-short-data", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (52, 300), }", 64), "shorter"},
+        {"shape-1d", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (52,), }", 64), "2-D"},
+        {"dtype-object", npy("{'descr': '|O', 'fortran_order': False, 'shape': (2, 2), }", 64), "float32"},
+        {"big-endian", npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }", 64), "little-endian"},
+        {"header-cut", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 0).substr(0, 40), "header"},
+        {"not-npy", std::string("PK\x03\x04 not numpy"), "not a .npy"},
+    };
+    for (const auto& [name, bytes, problem] : cases) {
+        const QString path = m_dir.filePath(QString("%1.npy").arg(name));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes.data(), qint64(bytes.size()));
+        f.close();
+        Result<LabelEmbeddings> e = LabelEmbeddings::loadNpy(path.toStdString());
+        QVERIFY2(!e.ok(), name);
+        QVERIFY2(e.error().rfind(path.toStdString() + ": ", 0) == 0 && e.error().find(problem) != std::string::npos,
+                 e.error().c_str());
+        ++m_tried["label embeddings (.npy)"];
+    }
+    // A good one still reads.
+    LabelEmbeddings good = LabelEmbeddings::deriveFromTaxonomy({0, 1, 1}, 8);
+    const std::string goodPath = m_dir.filePath("good.npy").toStdString();
+    QVERIFY(good.saveNpy(goodPath).ok());
+    Result<LabelEmbeddings> back = LabelEmbeddings::loadNpy(goodPath);
+    QVERIFY2(back.ok(), back.error().c_str());
+    QCOMPARE(back->values, good.values);
 }
 
 void TestHostileCheckpoints::cliRefusesEachOnOneLine()
