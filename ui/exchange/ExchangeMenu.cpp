@@ -1,6 +1,7 @@
 #include "exchange/ExchangeMenu.h"
 
 #include "exchange/AgreementDialog.h"
+#include "exchange/BackgroundExchange.h"
 #include "exchange/ExchangeProgress.h"
 #include "exchange/ImportFiles.h"
 #include "exchange/SplitPlanDialog.h"
@@ -73,6 +74,19 @@ void ExchangeMenu::setStore(store::ProjectStore* store)
     m_agreement->setEnabled(open);
 }
 
+void ExchangeMenu::setBusy(bool busy)
+{
+    // One import or export at a time; the project's own state decides again afterwards.
+    if (busy) {
+        for (QAction* a : std::as_const(m_imports))
+            a->setEnabled(false);
+        for (QAction* a : std::as_const(m_exports))
+            a->setEnabled(false);
+    } else {
+        setStore(m_store);
+    }
+}
+
 QAction* ExchangeMenu::importAction(const QString& format) const { return m_imports.value(format); }
 QAction* ExchangeMenu::exportAction(const QString& kind) const { return m_exports.value(kind); }
 
@@ -102,9 +116,18 @@ void ExchangeMenu::runImport(const QString& formatName)
             return;
         options.project.dataRoot = root;
     }
-    ExchangeProgress progress(parent, tr("Importing %n file(s)...", nullptr, files.size()));
-    Result<ImportReport> report = importFiles(*m_store, *format, files, options, progress.control());
-    progress.finish();
+    // On a worker thread with its own connection: the user keeps editing meanwhile, and a cancelled
+    // or failed import rolls back its own transaction only.
+    Result<ImportReport> report = Error{QString()};
+    setBusy(true);
+    const Status ran = runInBackground(backgroundTargetOf(*m_store), parent, tr("Importing %n file(s)...", nullptr, files.size()),
+                                       [&](store::ProjectStore& own, const exchange::ExchangeControl& control) -> Status {
+                                           report = importFiles(own, *format, files, options, control);
+                                           return report.ok() ? Status::success() : Status(Error{report.error()});
+                                       });
+    setBusy(false);
+    if (!ran.ok() && report.ok())
+        report = Error{ran.error()};
     if (!report.ok()) {
         QMessageBox::warning(parent, tr("Import"), report.error());
         return;
@@ -129,6 +152,25 @@ void ExchangeMenu::runExport(const QString& kind)
     QWidget* parent = parentWidget();
     const QString base = m_store->projectDir();
     Result<ExportReport> report = Error{QString()};
+    // Exports read through their own read-only connection on a worker thread (see runImport).
+    const BackgroundTarget target = [&] {
+        BackgroundTarget t = backgroundTargetOf(*m_store);
+        t.writable = false;
+        return t;
+    }();
+    auto inBackground = [&](const QString& label,
+                            const std::function<Result<ExportReport>(store::ProjectStore&, const exchange::ExchangeControl&)>& work) {
+        Result<ExportReport> out = Error{QString()};
+        setBusy(true);
+        const Status ran = runInBackground(target, parent, label, [&](store::ProjectStore& own, const exchange::ExchangeControl& c) {
+            out = work(own, c);
+            return out.ok() ? Status::success() : Status(Error{out.error()});
+        });
+        setBusy(false);
+        if (!ran.ok() && out.ok())
+            out = Error{ran.error()};
+        return out;
+    };
     if (kind == QLatin1String("mmaction")) {
         Result<QVector<store::SplitPlan>> plans = m_store->splitPlans();
         if (!plans.ok() || plans->isEmpty()) {
@@ -152,16 +194,14 @@ void ExchangeMenu::runExport(const QString& kind)
                                                tr("Also cut every listed segment into its own clip (frame-exact)? "
                                                   "This can take a while."))
                          == QMessageBox::Yes;
-        ExchangeProgress progress(parent, o.extractClips ? tr("Cutting clips...") : tr("Writing the lists..."));
-        report = exportMmaction(*m_store, dir, o, progress.control());
-        progress.finish();
+        report = inBackground(o.extractClips ? tr("Cutting clips...") : tr("Writing the lists..."),
+                              [&](store::ProjectStore& own, const exchange::ExchangeControl& c) { return exportMmaction(own, dir, o, c); });
     } else if (kind == QLatin1String("eaf")) {
         const QString dir = QFileDialog::getExistingDirectory(parent, tr("Folder for the ELAN files"), base);
         if (dir.isEmpty())
             return;
-        ExchangeProgress progress(parent, tr("Writing ELAN files..."));
-        report = exportEaf(*m_store, dir, progress.control());
-        progress.finish();
+        report = inBackground(tr("Writing ELAN files..."),
+                              [&](store::ProjectStore& own, const exchange::ExchangeControl& c) { return exportEaf(own, dir, c); });
     } else {
         const QString suggested = kind == QLatin1String("predictions") ? QStringLiteral("prediction.csv")
                                                                         : QStringLiteral("segments.") + kind;
@@ -171,14 +211,13 @@ void ExchangeMenu::runExport(const QString& kind)
         const QString path = QFileDialog::getSaveFileName(parent, tr("Export"), base + QLatin1Char('/') + suggested, filter);
         if (path.isEmpty())
             return;
-        ExchangeProgress progress(parent, tr("Exporting..."));
-        if (kind == QLatin1String("csv"))
-            report = exportSegmentCsv(*m_store, path, {}, progress.control());
-        else if (kind == QLatin1String("json"))
-            report = exportSegmentJson(*m_store, path, {}, progress.control());
-        else
-            report = exportPredictions(*m_store, path, {}, progress.control());
-        progress.finish();
+        report = inBackground(tr("Exporting..."), [&](store::ProjectStore& own, const exchange::ExchangeControl& c) {
+            if (kind == QLatin1String("csv"))
+                return exportSegmentCsv(own, path, {}, c);
+            if (kind == QLatin1String("json"))
+                return exportSegmentJson(own, path, {}, c);
+            return exportPredictions(own, path, {}, c);
+        });
     }
     if (!report.ok()) {
         QMessageBox::warning(parent, tr("Export"), report.error());

@@ -8,9 +8,10 @@
 //     data->setStore(store);          // on project open; setStore(nullptr) on close (menu disabled)
 //     connect(data, &mas::ui::ExchangeMenu::projectChanged, ...);  // refresh views after imports/plans
 //
-// Threads: everything runs on the GUI thread (the store's thread); long operations keep the window
-// responsive by processing events from their progress callbacks, and Cancel stops them cleanly:
-// a cancelled import leaves nothing, a cancelled export leaves no file.
+// Threads: imports and exports run on a worker thread with their own connection to the project
+// (BackgroundExchange.h) while the user keeps editing; Cancel stops them cleanly: a cancelled import
+// leaves nothing of its own (and rolls back nothing of the user's), a cancelled export leaves no file.
+// The split planner and agreement dialogs run on the GUI thread.
 #include <QHash>
 #include <QMenu>
 
@@ -40,6 +41,7 @@ Q_SIGNALS:
 private:
     void runImport(const QString& format);
     void runExport(const QString& kind);
+    void setBusy(bool busy); // an import or export runs in the background
 
     store::ProjectStore* m_store = nullptr;
     QHash<QString, QAction*> m_imports;
