@@ -92,11 +92,11 @@ Status EvaluateJob::run(JobContext& context)
     context.figures().insert("split", m_options.split);
     context.figures().insert("plan", m_options.planName);
     context.figures().insert("plan_created", m_options.planCreated);
-    if (m_options.storeMetrics) {
+    if (m_options.storeMetrics && !m_options.split.isEmpty()) { // figures are stored under the split they measure
         // Re-read: the version's metrics may have changed since the job started (another evaluate).
         Result<std::optional<ModelVersionRecord>> current = data.value()->modelVersion(model->version.id);
         QJsonObject metrics = current && current.value() ? current.value()->metrics : model->version.metrics;
-        metrics.insert(m_options.split.isEmpty() ? QString("evaluation") : m_options.split, json);
+        metrics.insert(m_options.split, json);
         const Status s = data.value()->updateModelMetrics(model->version.id, metrics);
         if (!s)
             return s;

@@ -17,7 +17,7 @@ struct EvaluateOptions {
     QString split;                     // "train" | "val" | "test"; "" for all confirmed segments
     QString planName;                  // the split plan the participants come from
     bool planCreated = false;          // the plan was made for this run (no plan existed)
-    bool storeMetrics = true;          // into the version's metrics under metrics[split] ("evaluation" when no split)
+    bool storeMetrics = true;          // into the version's metrics under metrics[split] (not stored without a split)
     int threads = 0;
 };
 

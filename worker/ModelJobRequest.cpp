@@ -4,7 +4,7 @@
 #include "FineTuneJob.h"
 #include "PrelabelJob.h"
 #include "StoreProjectData.h"
-#include "exchange/ProjectExchange.h"
+#include "exchange/SplitPlanner.h"
 #include "store/ProjectStore.h"
 
 #include <QHash>
@@ -92,6 +92,79 @@ Result<BalanceMethod> balanceFromName(const QString& name)
     return Error{QString("unknown balance \"%1\": none, loss-weights or sampling").arg(name)};
 }
 
+
+// A seeded, class-stratified participant split (exchange::planSplitByParticipant) of the participants with
+// confirmed labels, then at least one participant in val and in test where there are enough (small projects
+// would otherwise round them away); participants without labels train. Saved as plan `name`.
+Result<store::Id> makeHoldoutPlan(store::ProjectStore& store, const QString& name, double valFraction, double testFraction,
+                                  uint64_t seed)
+{
+    Result<std::vector<ClipItem>> clips = StoreProjectData::borrow(store)->clips();
+    if (!clips)
+        return Error{clips.error()};
+    Result<QVector<store::Participant>> participants = store.participants();
+    if (!participants)
+        return Error{participants.error()};
+    const int classes = std::max(store.taxonomy().classCount(), 1);
+    QHash<QString, int> index;
+    QVector<exchange::ParticipantClassCounts> counts;
+    for (const ClipItem& c : clips.value()) {
+        if (c.label < 0 || c.participant.startsWith("video:"))
+            continue;
+        if (!index.contains(c.participant)) {
+            index.insert(c.participant, counts.size());
+            counts.push_back({c.participant, QVector<int>(classes, 0)});
+        }
+        if (c.label < classes)
+            counts[index.value(c.participant)].classCounts[c.label]++;
+    }
+    if (counts.size() < 2)
+        return Error{QString("%1: a hold-out needs confirmed labels of at least two participants (found %2); "
+                             "assign participants to the videos or make a split plan")
+                         .arg(store.path()).arg(counts.size())};
+    exchange::SplitRatios ratios;
+    ratios.ratio = {std::max(1.0 - valFraction - testFraction, 0.05), valFraction, testFraction};
+    QHash<QString, int> plan = exchange::planSplitByParticipant(counts, ratios, seed);
+    auto membersOf = [&](int set) {
+        QStringList out;
+        for (auto it = plan.begin(); it != plan.end(); ++it)
+            if (it.value() == set)
+                out << it.key();
+        out.sort();
+        return out;
+    };
+    // Val first (epoch selection needs it), then test, each taken from train's participant with the fewest clips.
+    for (int set : {1, 2}) {
+        if (!membersOf(set).isEmpty() || (set == 2 && counts.size() < 3))
+            continue;
+        QStringList train = membersOf(0);
+        if (train.size() < 2)
+            continue;
+        auto clipsOf = [&](const QString& code) {
+            int n = 0;
+            for (int k : counts[index.value(code)].classCounts)
+                n += k;
+            return n;
+        };
+        std::stable_sort(train.begin(), train.end(), [&](const QString& a, const QString& b) { return clipsOf(a) < clipsOf(b); });
+        plan[train.first()] = set;
+    }
+    QVector<store::SplitAssignment> assignments;
+    for (const store::Participant& p : participants.value())
+        assignments.push_back({p.id, store::SplitSet(plan.value(p.code, 0))});
+    Result<store::Id> planId = store.createSplitPlan(
+        name, store::SplitUnit::Participant,
+        QString("hold-out made for a model job: ratios %1/%2/%3, seed %4")
+            .arg(ratios.ratio[0]).arg(ratios.ratio[1]).arg(ratios.ratio[2]).arg(seed));
+    if (!planId)
+        return planId;
+    if (const Status s = store.setSplitAssignments(planId.value(), assignments); !s) {
+        store.removeSplitPlan(planId.value());
+        return Error{s.error()};
+    }
+    return planId;
+}
+
 } // namespace
 
 QString toString(ModelJobKind kind)
@@ -169,16 +242,14 @@ Result<PlanParticipants> resolveSplitPlan(store::ProjectStore& store, store::Id 
                          .arg(store.path())};
     // No plan at all: a participant-disjoint hold-out, saved so that evaluate later reads the same test set.
     const QString name = uniquePlanName(plans.value(), QString("holdout-%1").arg(seed));
-    exchange::SplitRatios ratios;
-    ratios.ratio = {std::max(1.0 - valFraction - testFraction, 0.05), valFraction, testFraction};
-    Result<exchange::SplitPlanOutcome> made = exchange::planAndSaveSplit(store, name, ratios, seed);
+    Result<store::Id> made = makeHoldoutPlan(store, name, valFraction, testFraction, seed);
     if (!made)
         return Error{QString("no split plan, and none could be made: %1").arg(made.error())};
     Result<QVector<store::SplitPlan>> after = store.splitPlans();
     if (!after)
         return Error{after.error()};
     for (const store::SplitPlan& p : after.value())
-        if (p.id == made->planId) {
+        if (p.id == made.value()) {
             Result<PlanParticipants> participants = participantsOf(store, p);
             if (participants)
                 participants->created = true;

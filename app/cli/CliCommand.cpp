@@ -10,8 +10,18 @@ static QList<CliCommand>& registry()
 
 void registerCommand(CliCommand command)
 {
-    if (!command.options.isEmpty())
+    if (!command.options.isEmpty()) {
         command.summary += '\n' + optionLines(command.options);
+        // The table is also the gate: an option it does not list is refused before the verb runs, so a verb
+        // cannot take an option its --help does not show.
+        command.run = [table = command.options, run = command.run](CliContext& ctx) {
+            ParsedOptions parsed;
+            QString error;
+            if (!parseOptions(ctx.args, table, &parsed, &error))
+                return fail(ctx, error, UsageError);
+            return run(ctx);
+        };
+    }
     registry().push_back(std::move(command));
 }
 
@@ -65,12 +75,12 @@ QString optionLines(const QVector<CliOption>& table)
     QStringList lines;
     for (const CliOption& o : table) {
         const QString left = o.value.isEmpty() ? o.name : o.name + ' ' + o.value;
-        QString line = QStringLiteral("    ") + left.leftJustified(30) + ' ' + o.help;
+        QString line = QStringLiteral("      ") + left.leftJustified(30) + ' ' + o.help;
         if (!o.defaultValue.isEmpty())
             line += QStringLiteral(" (default: %1)").arg(o.defaultValue);
         lines << line;
     }
-    return QStringLiteral("  options:\n") + lines.join('\n');
+    return QStringLiteral("    options:\n") + lines.join('\n');
 }
 const QList<CliCommand>& commands() { return registry(); }
 

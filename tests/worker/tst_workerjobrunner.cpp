@@ -4,7 +4,12 @@
 // participants.
 #include "ManetModel.h"
 #include "WorkerTestProject.h"
+#include "ModelCatalog.h"
 #include "WorkerJobRunner.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -100,18 +105,23 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
         if (row.status != store::SegmentStatus::Confirmed)
             QVERIFY(row.predictedClassId >= 0);
 
-    // A split plan by participant: P4 for validation and test.
+    // A split plan by participant: P3 for validation, P4 for test.
     Result<store::Id> plan = s.createSplitPlan("by participant", store::SplitUnit::Participant);
     QVERIFY(plan.ok());
     QVector<store::SplitAssignment> assignments;
     const QVector<store::Participant> participants = s.participants().value();
     for (const store::Participant& participant : participants)
-        assignments.push_back({participant.id, participant.code == "P4" ? store::SplitSet::Test : store::SplitSet::Train});
+        assignments.push_back({participant.id, participant.code == "P4"   ? store::SplitSet::Test
+                                               : participant.code == "P3" ? store::SplitSet::Val
+                                                                          : store::SplitSet::Train});
     QVERIFY(s.setSplitAssignments(plan.value(), assignments).ok());
 
     worker::ModelJobRequest tune;
     tune.kind = worker::ModelJobKind::FineTune;
     tune.epochs = 2;
+    QVector<int> liveEpochs; // the history carried by progress reports, as Charts > Training draws it
+    connect(&runner, &worker::ModelJobRunner::progress, this,
+            [&](const worker::JobProgress& p) { liveEpochs << int(p.epochs.size()); });
     QVERIFY(runner.start(tune).ok());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 180000);
     const auto tuned = finished.takeFirst().at(0).value<worker::JobOutcome>();
@@ -120,7 +130,17 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
     QVERIFY(newVersion > 0 && newVersion != tiny);
     QCOMPARE(s.activeModelVersion()->id, newVersion);
     QCOMPARE(s.activeModelVersion()->parentId, tiny);
-    QVERIFY(s.activeModelVersion()->hyperParamsJson.contains("\"P4\"")); // validation held out: the plan's participant
+    QVERIFY(liveEpochs.contains(1) && liveEpochs.contains(2));
+    // Split discipline: trained on P1 and P2, epoch picked on P3, the test participant P4 never read.
+    const QJsonObject hyper = QJsonDocument::fromJson(s.activeModelVersion()->hyperParamsJson.toUtf8()).object();
+    const QJsonObject snapshot = hyper.value("data_snapshot").toObject();
+    QCOMPARE(snapshot.value("validation_participants").toArray(), QJsonArray({"P3"}));
+    QCOMPARE(snapshot.value("training_clips").toInt(), 4);
+    QCOMPARE(snapshot.value("validation_clips").toInt(), 2);
+    QVERIFY(!s.activeModelVersion()->hyperParamsJson.contains("\"P4\""));
+    const QJsonObject metrics = QJsonDocument::fromJson(s.activeModelVersion()->metricsJson.toUtf8()).object();
+    QCOMPARE(metrics.value("val").toObject().value("classes").toObject().value("count").toInt(), 2);
+    QVERIFY(!metrics.contains("test"));
 
     worker::ModelJobRequest evaluate;
     evaluate.kind = worker::ModelJobKind::Evaluate;
@@ -129,6 +149,23 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
     const auto evaluated = finished.takeFirst().at(0).value<worker::JobOutcome>();
     QVERIFY2(evaluated.state == worker::JobState::Finished, qPrintable(evaluated.message));
     QCOMPARE(evaluated.figures.value("evaluation").toObject().value("classes").toObject().value("count").toInt(), 2);
+    QCOMPARE(evaluated.figures.value("split").toString(), QString("test"));
+    const QJsonObject stored = QJsonDocument::fromJson(s.activeModelVersion()->metricsJson.toUtf8()).object();
+    QCOMPARE(stored.value("test").toObject().value("classes").toObject().value("count").toInt(), 2); // P4's clips
+    QCOMPARE(stored.value("test").toObject().value("plan").toString(), QString("by participant"));
+    QVERIFY(stored.contains("val")); // the fine-tune's figures stay
+
+    // Refused with reasons: an unknown split, CUDA where there is none.
+    worker::ModelJobRequest wrong;
+    wrong.kind = worker::ModelJobKind::Evaluate;
+    wrong.evaluateSplit = "holdout";
+    QVERIFY(!runner.start(wrong).ok());
+    if (!worker::computeCapabilities().cuda) {
+        worker::ModelJobRequest cuda;
+        cuda.device = "cuda";
+        const Status refused = runner.start(cuda);
+        QVERIFY2(!refused.ok() && refused.error().contains("CUDA"), qPrintable(refused.error()));
+    }
 }
 
 void TestWorkerJobRunner::cancelEndsTheJobAsCancelled()

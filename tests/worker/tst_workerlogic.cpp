@@ -61,6 +61,7 @@ class TestWorkerLogic : public QObject {
 private Q_SLOTS:
     void figuresForClassesAndBodyParts();
     void reviewOrderPutsDoubtFirst();
+    void proposalsMergeAdjacentWindowsWithTheSameTopClass();
     void proposalsMergeNeighbouringWindowsPerClass();
     void windowsCoverTheWholeVideo();
     void splitNeverPutsAParticipantOnBothSides();
@@ -108,10 +109,37 @@ void TestWorkerLogic::reviewOrderPutsDoubtFirst()
     QCOMPARE(reviewOrder(p, ReviewOrdering::PredictedClass), (std::vector<int>{2, 1, 0}));
 }
 
+void TestWorkerLogic::proposalsMergeAdjacentWindowsWithTheSameTopClass()
+{
+    SlidingWindowOptions o;
+    o.threshold = 0.5f;
+    // Top classes: 0, 0, 1, (below), 0 (below), 0, 0. Windows of 60 frames every 30.
+    std::vector<WindowProbabilities> w;
+    const float table[7][2] = {{0.9f, 0.1f}, {0.8f, 0.2f}, {0.3f, 0.7f}, {0.45f, 0.4f}, {0.6f, 0.4f}, {0.7f, 0.3f}, {0.4f, 0.3f}};
+    for (int i = 0; i < 7; ++i)
+        w.push_back({i * 30, i * 30 + 60, {table[i][0], table[i][1]}});
+    const std::vector<ProposedSegment> s = proposeSegments("v.mp4", w, o, {3, 5});
+    QCOMPARE(int(s.size()), 3);
+    QCOMPARE(s[0].classId, 0); // windows 0 and 1 merged, ending where class 1's window starts
+    QCOMPARE(s[0].startFrame, 0);
+    QCOMPARE(s[0].endFrame, 60);
+    QCOMPARE(s[0].windows, 2);
+    QCOMPARE(s[0].score, 0.9f);
+    QCOMPARE(s[1].classId, 1);
+    QCOMPARE(s[1].bodyPart, 5);
+    QCOMPARE(s[1].startFrame, 60);
+    QCOMPARE(s[1].endFrame, 120); // the window below the threshold proposes nothing
+    QCOMPARE(s[2].classId, 0);
+    QCOMPARE(s[2].startFrame, 120);
+    QCOMPARE(s[2].endFrame, 210);
+    QCOMPARE(s[2].windows, 2);
+}
+
 void TestWorkerLogic::proposalsMergeNeighbouringWindowsPerClass()
 {
     SlidingWindowOptions o;
     o.threshold = 0.5f;
+    o.merge = SlidingWindowOptions::Merge::PerClass;
     // Class 0 confident in windows 0-2 (merged), class 1 in window 2 (overlapping: co-occurring), class 0 again at 5.
     std::vector<WindowProbabilities> w;
     const float table[6][2] = {{0.9f, 0.1f}, {0.8f, 0.1f}, {0.6f, 0.7f}, {0.1f, 0.2f}, {0.2f, 0.1f}, {0.7f, 0.1f}};
@@ -362,7 +390,7 @@ void TestWorkerLogic::fineTuneMakesANewVersionAndRefreshesPrelabels()
     QCOMPARE(snapshot.value("training_clips").toInt() + snapshot.value("validation_clips").toInt(), 8);
     QVERIFY(snapshot.value("validation_clips").toInt() > 0);
     QCOMPARE(tuned.metrics.value("epochs").toArray().size(), 3);
-    QVERIFY(tuned.metrics.value("validation").toObject().contains("classes"));
+    QVERIFY(tuned.metrics.value("val").toObject().contains("classes"));
     QVERIFY(QFile::exists(tuned.checkpointPath));
     QVERIFY(mas::model::inspectCheckpoint(tuned.checkpointPath.toStdString()).ok());
     // The data snapshot names each clip's side: no participant on both.
@@ -396,6 +424,10 @@ void TestWorkerLogic::evaluateStoresFiguresWithTheVersion()
     EvaluateOptions eo;
     eo.model = tinyRandomModel();
     eo.device = mas::model::Device::Cpu;
+    eo.split = "test";
+    eo.planName = "everyone";
+    eo.participants = {"P1", "P2", "P3"};
+    eo.restrictToParticipants = true;
     EvaluateJob job(StoreProjectData::factory(*p.store), eo);
     JobControl control;
     const JobOutcome outcome = runJobInline(job, control);
@@ -406,7 +438,9 @@ void TestWorkerLogic::evaluateStoresFiguresWithTheVersion()
     QVERIFY(top5.value("top5").toDouble() >= top5.value("top1").toDouble());
     std::unique_ptr<ProjectData> data = StoreProjectData::borrow(*p.store);
     const ModelVersionRecord v = data->modelVersion(outcome.figures.value("model_version").toString())->value();
-    QCOMPARE(v.metrics.value("evaluation").toObject().value("clips").toInt(), 6);
+    QCOMPARE(v.metrics.value("test").toObject().value("clips").toInt(), 6);
+    QCOMPARE(v.metrics.value("test").toObject().value("plan").toString(), QString("everyone"));
+    QVERIFY(!v.metrics.contains("evaluation")); // the old key is read for old projects, never written
 }
 
 void TestWorkerLogic::slidingWindowProposesPrelabeledSegmentsOnce()

@@ -138,27 +138,40 @@ int runImport(CliContext& ctx, ImportFormat format)
     return Success;
 }
 
+const QVector<CliOption> kCommonImportOptions{
+    {"--data-root", "DIR", "", "folder the files' relative video paths start from (default: the project folder; lists: beside the list when the videos are there)"},
+    {"--annotator", "NAME", "", "who the labels are attributed to (default: the file's own, else the current annotator)"},
+    {"--no-probe", "", "", "do not open new videos to read their length and rate"},
+    {"--strict", "", "", "import nothing when any row has a problem"},
+    {"--json", "", "", "print the report as JSON"},
+};
+
+QVector<CliOption> importOptions(const QVector<CliOption>& own)
+{
+    return own + kCommonImportOptions;
+}
+
 const char kImportOptions[] = "[--data-root DIR] [--annotator NAME] [--no-probe] [--strict] [--json]";
 
 const CliRegistration importListReg(
     {"import ma52-list", QStringLiteral("P.mas FILE... [--split train|val|test] [--plan NAME] %1").arg(kImportOptions),
      "import MA-52/mmaction2 list files as confirmed labels (participants from names; missing videos marked)",
-     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Ma52List); }});
+     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Ma52List); }, importOptions({{"--split", "train|val|test", "", "the split of every row (default: from the file name)"}, {"--plan", "NAME", "MA-52 official", "segment split plan the rows' splits go to"}})});
 const CliRegistration importPredReg(
     {"import predictions", QStringLiteral("P.mas FILE.csv|FILE.zip... --model NAME %1").arg(kImportOptions),
      "import a benchmark prediction CSV as pre-labels of the named external model version",
-     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Predictions); }});
+     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Predictions); }, importOptions({{"--model", "NAME", "", "the model version the predictions come from (required)"}})});
 const CliRegistration importEafReg(
     {"import eaf", QStringLiteral("P.mas FILE.eaf... [--fps RATE] %1").arg(kImportOptions),
      "import ELAN annotations (milliseconds to frames at the video's rate)",
-     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Eaf); }});
+     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Eaf); }, importOptions({{"--fps", "RATE", "", "frame rate for videos that do not say (e.g. 30, 29.97, 30000/1001)"}})});
 const CliRegistration importCsvReg(
     {"import csv", QStringLiteral("P.mas FILE.csv... [--fps RATE] %1").arg(kImportOptions),
      "import a CSV of segments, columns mapped by header (frames or seconds; class by id, code or name)",
-     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Csv); }});
+     [](CliContext& ctx) { return runImport(ctx, ImportFormat::Csv); }, importOptions({{"--fps", "RATE", "", "frame rate for rows in seconds of videos that do not say"}})});
 const CliRegistration importJsonReg(
     {"import json", QStringLiteral("P.mas FILE.json... %1").arg(kImportOptions),
-     "import the app's own JSON of segments", [](CliContext& ctx) { return runImport(ctx, ImportFormat::Json); }});
+     "import the app's own JSON of segments", [](CliContext& ctx) { return runImport(ctx, ImportFormat::Json); }, kCommonImportOptions});
 
 // --- split -------------------------------------------------------------------------------------
 
@@ -220,9 +233,16 @@ int runSplit(CliContext& ctx)
     return Success;
 }
 
+const QVector<CliOption> kSplitOptions{
+    {"--ratios", "TRAIN,VAL,TEST", "0.7,0.15,0.15", "shares of the labelled segments, by participant"},
+    {"--seed", "N", "0", "random seed"},
+    {"--name", "NAME", "", "plan name (default: from ratios and seed)"},
+    {"--csv", "REPORT.csv", "", "also write the report as CSV"},
+    {"--report", "PLAN", "", "only print the report of an existing plan"},
+};
 const CliRegistration splitReg({"split", "P.mas [--ratios 0.7,0.15,0.15] [--seed 0] [--name NAME] [--csv REPORT.csv] | P.mas --report PLAN",
                                 "plan train/val/test by participant (stratified, seeded), save it by name, print its report",
-                                runSplit});
+                                runSplit, kSplitOptions});
 
 // --- export ------------------------------------------------------------------------------------
 
@@ -295,20 +315,22 @@ int runExport(CliContext& ctx, const QString& kind)
     return fail(ctx, QStringLiteral("unknown export kind %1").arg(kind), UsageError);
 }
 
+const CliOption kPlanOption{"--plan", "NAME", "", "split plan whose sets the rows carry (default: none)"};
+const CliOption kModelOption{"--model", "NAME", "", "model version whose predictions are written (default: the active one)"};
 const CliRegistration exportMmReg(
     {"export mmaction", "P.mas OUTDIR [--plan NAME] [--clips] [--include-prelabels]",
      "train/val/test lists (single- and multi-label, official ids) + label map from a split plan; --clips cuts every segment",
-     [](CliContext& ctx) { return runExport(ctx, "mmaction"); }});
+     [](CliContext& ctx) { return runExport(ctx, "mmaction"); }, QVector<CliOption>{kPlanOption, {"--clips", "", "", "also cut every segment into a clip file"}, {"--include-prelabels", "", "", "also segments with only a pre-label"}}});
 const CliRegistration exportCsvReg({"export csv", "P.mas OUT.csv [--plan NAME] [--model NAME]",
                                     "every segment and label as CSV (frames and seconds, status, scores, split)",
-                                    [](CliContext& ctx) { return runExport(ctx, "csv"); }});
+                                    [](CliContext& ctx) { return runExport(ctx, "csv"); }, QVector<CliOption>{kPlanOption, kModelOption}});
 const CliRegistration exportJsonReg({"export json", "P.mas OUT.json [--plan NAME] [--model NAME]",
-                                     "every segment and label as JSON", [](CliContext& ctx) { return runExport(ctx, "json"); }});
+                                     "every segment and label as JSON", [](CliContext& ctx) { return runExport(ctx, "json"); }, QVector<CliOption>{kPlanOption, kModelOption}});
 const CliRegistration exportEafReg({"export eaf", "P.mas OUTDIR", "one ELAN .eaf per video (tier per body part, class vocabulary)",
                                     [](CliContext& ctx) { return runExport(ctx, "eaf"); }});
 const CliRegistration exportPredReg({"export predictions", "P.mas OUT.csv|OUT.zip [--model NAME]",
                                      "the benchmark's prediction CSV of the active (or named) model; .zip for submission",
-                                     [](CliContext& ctx) { return runExport(ctx, "predictions"); }});
+                                     [](CliContext& ctx) { return runExport(ctx, "predictions"); }, QVector<CliOption>{kModelOption}});
 
 // --- agreement ---------------------------------------------------------------------------------
 
@@ -348,9 +370,15 @@ int runAgreement(CliContext& ctx)
     return Success;
 }
 
+const QVector<CliOption> kAgreementOptions{
+    {"--iou", "X", "0.5", "temporal IoU at which two annotators' segments match"},
+    {"--raters", "A,B,...", "", "these annotators only (default: all, models included as model:<version>)"},
+    {"--csv", "OUT.csv", "", "also write the figures as CSV"},
+    {"--confusion", "OUT.csv", "", "also write the clip-level confusion matrix"},
+};
 const CliRegistration agreementReg({"agreement", "P.mas [--iou 0.5] [--raters A,B,...] [--csv OUT.csv] [--confusion OUT.csv]",
                                     "inter-annotator agreement (Cohen, Fleiss, Krippendorff) on clips and IoU-matched segments",
-                                    runAgreement});
+                                    runAgreement, kAgreementOptions});
 
 } // namespace
 } // namespace mas::cli

@@ -53,10 +53,16 @@ int runImportVideos(CliContext& ctx)
     return Success;
 }
 
+const QVector<CliOption> kImportVideosOptions{
+    {"--pattern", "REGEX", QString::fromLatin1(kMa52FileNamePattern), "participant code: first capture group of the file's base name"},
+    {"--segment-per-clip", "", "", "always one whole-clip segment per video"},
+    {"--no-segment-per-clip", "", "", "never (default: only videos named like MA-52 clips get one)"},
+    {"--annotator", "NAME", "", "who the import is recorded as"},
+};
 const CliRegistration reg({"import videos",
                            "P.mas DIR [--pattern REGEX] [--segment-per-clip | --no-segment-per-clip] [--annotator NAME]",
                            "add a folder of videos (recursive): probe, participant from the name, whole-clip segments",
-                           runImportVideos});
+                           runImportVideos, kImportVideosOptions});
 
 } // namespace
 } // namespace mas::cli

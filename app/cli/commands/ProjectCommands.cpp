@@ -166,13 +166,19 @@ int runProjectRelink(CliContext& ctx)
     return Success;
 }
 
+const QVector<CliOption> kCreateOptions{
+    {"--taxonomy", "FILE.tsv", "", "class list (default: the built-in MA-52 taxonomy)"},
+    {"--annotator", "NAME", "", "the current annotator, recorded with every edit (default: none)"},
+};
+const QVector<CliOption> kInfoOptions{{"--json", "", "", "print the summary as JSON"}};
+
 const CliRegistration relinkReg({"project relink", "P.mas DIR",
                                  "find the project's missing videos under DIR (by name and content hash)",
                                  runProjectRelink});
 const CliRegistration createReg({"project create", "P.mas [--taxonomy FILE.tsv] [--annotator NAME]",
-                                 "create an empty project file (MA-52 taxonomy unless a TSV is given)", runProjectCreate});
+                                 "create an empty project file (MA-52 taxonomy unless a TSV is given)", runProjectCreate, kCreateOptions});
 const CliRegistration infoReg({"project info", "P.mas [--json]",
-                               "counts of videos, segments, labels by status and per body part", runProjectInfo});
+                               "counts of videos, segments, labels by status and per body part", runProjectInfo, kInfoOptions});
 
 } // namespace
 } // namespace mas::cli

@@ -134,13 +134,20 @@ int runExtract(CliContext& ctx)
     return Success;
 }
 
+const QVector<CliOption> kProbeOptions{{"--json", "", "", "print the probe as JSON"}};
 const CliRegistration probeReg({"probe", "VIDEO [--json]",
-                                "describe a video: streams, duration, frames, fps, keyframes, rotation", runProbe});
+                                "describe a video: streams, duration, frames, fps, keyframes, rotation", runProbe, kProbeOptions});
+const QVector<CliOption> kFrameOptions{{"--size", "WxH", "", "scale the image; 0 for one side keeps the aspect ratio (default: the video's size)"}};
 const CliRegistration frameReg({"frame", "VIDEO INDEX OUT.png [--size WxH]", "write exactly frame INDEX as an image",
-                                runFrame});
+                                runFrame, kFrameOptions});
+const QVector<CliOption> kExtractOptions{
+    {"--reencode", "", "", "re-encode (default: stream copy where the cut allows it)"},
+    {"--no-audio", "", "", "leave the audio out"},
+    {"--encoder", "NAME", "", "FFmpeg encoder for re-encoding (default: libx264 when present)"},
+};
 const CliRegistration extractReg({"extract", "VIDEO START END OUT [--reencode] [--no-audio] [--encoder NAME]",
                                   "cut frames [START, END) to their own file, frame-exact (stream copy when possible)",
-                                  runExtract});
+                                  runExtract, kExtractOptions});
 
 } // namespace
 } // namespace mas::cli
