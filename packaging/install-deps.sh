@@ -8,7 +8,7 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
   libqt6sql6-sqlite qt6-qpa-plugins
   libopencv-dev
-  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev libswresample-dev
+  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev libswresample-dev libavfilter-dev
   libsqlite3-dev sqlite3
   libtorch-dev python3-torch python3-numpy
   libopenblas0-openmp  # LibTorch's BLAS (Linear layers, head training): the reference libblas3 is ~15x slower

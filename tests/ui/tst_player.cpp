@@ -6,6 +6,8 @@
 #include "player/PlayerClock.h"
 #include "player/PlayerController.h"
 #include "player/VideoView.h"
+#include "player/TransportBar.h"
+#include "timeline/TimelineWidget.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -120,6 +122,76 @@ private Q_SLOTS:
         player.play();
         QTRY_VERIFY_WITH_TIMEOUT(!player.isPlaying(), 5000);
         QCOMPARE(player.currentFrame(), 89);
+    }
+
+    void stepsExactlyAtAnySpeed()
+    {
+        // 0.1x to 4x, as offered; a step pauses and lands on exactly the next frame, whatever the speed.
+        QCOMPARE(TransportBar::speeds().first(), 0.1);
+        QCOMPARE(TransportBar::speeds().last(), 4.0);
+        FrameProvider provider;
+        SilentClock clock;
+        PlayerController player(provider, clock);
+        VideoView view;
+        QObject::connect(&provider, &FrameProvider::frameReady, &view, &VideoView::showFrame);
+        QSignalSpy opened(&provider, &FrameProvider::opened);
+        provider.open(video);
+        QVERIFY(opened.wait(20000));
+        player.setVideo(provider.video());
+        for (double speed : {0.1, 0.5, 4.0}) {
+            player.setSpeed(speed);
+            QCOMPARE(player.speed(), speed);
+            player.seekFrame(20);
+            player.play();
+            QTest::qWait(60);
+            player.stepFrames(1); // pauses first
+            QVERIFY(!player.isPlaying());
+            const int at = player.currentFrame();
+            for (int i = 1; i <= 5; ++i) {
+                player.stepFrames(1);
+                QCOMPARE(player.currentFrame(), at + i);
+                QTRY_COMPARE_WITH_TIMEOUT(view.shownFrame(), at + i, 10000);
+            }
+            player.stepFrames(-3);
+            QCOMPARE(player.currentFrame(), at + 2);
+        }
+        // A-B loop over a segment at 4x: the playhead stays in [30, 60).
+        player.setLoopRange(30, 60);
+        player.play();
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 600) {
+            QTest::qWait(5);
+            QVERIFY2(player.currentFrame() >= 30 && player.currentFrame() < 60, qPrintable(QString::number(player.currentFrame())));
+        }
+        player.pause();
+    }
+
+    void jumpsSegmentBySegmentOnTheActiveTrack()
+    {
+        TimelineModel model;
+        model.setTracks({{"A", Qt::red, false}, {"B", Qt::blue, false}});
+        model.setVideo(300, 30);
+        model.setSegments({{1, 0, 10, 20}, {2, 0, 50, 60}, {3, 1, 30, 40}, {4, 0, 100, 120}});
+        TimelineWidget timeline;
+        timeline.setModel(&model);
+        QSignalSpy scrubbed(&timeline, &TimelineWidget::playheadScrubbed);
+        timeline.setActiveTrack(0);
+        timeline.setPlayhead(15);
+        QVERIFY(timeline.jumpToNextSegment());
+        QCOMPARE(timeline.playhead(), 50); // track B's segment at 30 is skipped
+        QCOMPARE(timeline.selectedSegments(), QList<qint64>{2});
+        QCOMPARE(scrubbed.last().at(0).toInt(), 50);
+        QVERIFY(timeline.jumpToNextSegment());
+        QCOMPARE(timeline.playhead(), 100);
+        QVERIFY(!timeline.jumpToNextSegment());
+        QVERIFY(timeline.jumpToPreviousSegment());
+        QCOMPARE(timeline.playhead(), 50);
+        QVERIFY(timeline.jumpToPreviousSegment());
+        QCOMPARE(timeline.playhead(), 10);
+        timeline.setActiveTrack(1);
+        QVERIFY(timeline.jumpToNextSegment());
+        QCOMPARE(timeline.playhead(), 30);
     }
 };
 

@@ -79,7 +79,7 @@ private Q_SLOTS:
         playback.seekMs(1500);
         QCOMPARE(playback.positionMs(), qint64(1500));
         playback.setSpeed(5.0);
-        QCOMPARE(playback.speed(), 2.0);
+        QCOMPARE(playback.speed(), 4.0);
         playback.setMuted(true);
         QVERIFY(playback.isMuted());
         playback.setVolume(0.5);

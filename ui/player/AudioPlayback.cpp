@@ -1,6 +1,7 @@
 #include "player/AudioPlayback.h"
 
 #include "video/AudioDecoder.h"
+#include "video/AudioTempo.h"
 
 #include <QAudioDevice>
 #include <QAudioFormat>
@@ -20,7 +21,7 @@ namespace {
 // the audio clock keeps running to the end of the video.
 class PcmSource : public QIODevice {
 public:
-    void reset(mas::AudioReader* reader, QAudioFormat::SampleFormat format, int channels)
+    void reset(mas::TempoAudioReader* reader, QAudioFormat::SampleFormat format, int channels)
     {
         m_reader = reader;
         m_int16 = format == QAudioFormat::Int16;
@@ -61,7 +62,7 @@ protected:
     qint64 writeData(const char*, qint64) override { return -1; }
 
 private:
-    mas::AudioReader* m_reader = nullptr;
+    mas::TempoAudioReader* m_reader = nullptr;
     std::vector<float> m_block;
     bool m_int16 = false;
     int m_channels = 2;
@@ -74,7 +75,7 @@ struct AudioPlayback::Impl {
     SilentClock system; // the clock when nothing can be heard
     QString path;
     QString error;
-    std::unique_ptr<mas::AudioReader> reader;
+    std::unique_ptr<mas::TempoAudioReader> reader; // the track at the playback speed, pitch kept (atempo)
     PcmSource source;                  // declared before the sink: the sink, which pulls from it,
     std::unique_ptr<QAudioSink> sink;  // is destroyed first
     QAudioFormat format;
@@ -96,9 +97,9 @@ struct AudioPlayback::Impl {
     bool openReader()
     {
         mas::AudioDecodeOptions options;
-        options.sampleRate = std::max(1, int(format.sampleRate() / speed + 0.5));
+        options.sampleRate = format.sampleRate();
         options.channels = format.channelCount();
-        auto opened = mas::AudioReader::open(path, options);
+        auto opened = mas::TempoAudioReader::open(path, options, speed);
         if (!opened) {
             error = opened.error();
             reader.reset();
@@ -258,7 +259,7 @@ void AudioPlayback::seek(double seconds)
 
 void AudioPlayback::setSpeed(double speed)
 {
-    const double clamped = std::clamp(speed, 0.25, 2.0);
+    const double clamped = std::clamp(speed, mas::kMinTempo, mas::kMaxTempo);
     if (!d->audible()) {
         d->speed = clamped;
         d->system.setSpeed(clamped);

@@ -9,7 +9,7 @@
 //   audio.setDuration(video seconds);
 //   audio.play(); ... audio.position() ...
 //
-// Speed 0.25x..2x: the sound is resampled (pitch follows the speed, as on a tape machine).
+// Speed 0.1x..4x: the sound keeps its pitch (libavfilter's atempo between decoder and device).
 // Threads: a GUI-thread object; decoding happens in the audio device's pull callback on this
 // thread, a block of a few tens of milliseconds at a time.
 #include "player/PlayerClock.h"
@@ -43,7 +43,7 @@ public:
     void play() override;
     void pause() override;
     void seek(double seconds) override;
-    void setSpeed(double speed) override; // clamped to [0.25, 2]
+    void setSpeed(double speed) override; // clamped to [0.1, 4]
     void setMuted(bool muted) override;
 
     // The same in milliseconds.

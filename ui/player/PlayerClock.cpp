@@ -58,7 +58,7 @@ void SilentClock::setSpeed(double speed)
     m_anchor = rawPosition();
     if (m_playing)
         m_timer.start();
-    m_speed = std::clamp(speed, 0.25, 2.0);
+    m_speed = std::clamp(speed, 0.1, 4.0);
 }
 
 } // namespace mas::ui

@@ -18,7 +18,7 @@ public:
     virtual void play() = 0;
     virtual void pause() = 0;
     virtual void seek(double seconds) = 0;
-    virtual void setSpeed(double speed) = 0;  // clamped to [0.25, 2]
+    virtual void setSpeed(double speed) = 0;  // clamped to [0.1, 4]
     virtual void setMuted(bool muted) = 0;
 
 Q_SIGNALS:

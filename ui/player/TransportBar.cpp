@@ -20,7 +20,7 @@ QString formatSeconds(double seconds)
 
 QVector<double> TransportBar::speeds()
 {
-    return {0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0};
+    return {0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0};
 }
 
 TransportBar::TransportBar(const TransportActions& actions, QWidget* parent) : QWidget(parent)

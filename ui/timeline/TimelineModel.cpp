@@ -87,6 +87,25 @@ int TimelineModel::segmentCount() const
     return n;
 }
 
+std::optional<TimelineSegment> TimelineModel::nextSegment(int track, int frame) const
+{
+    for (const TimelineSegment& s : segmentsOfTrack(track)) // sorted by start
+        if (s.startFrame > frame)
+            return s;
+    return std::nullopt;
+}
+
+std::optional<TimelineSegment> TimelineModel::previousSegment(int track, int frame) const
+{
+    std::optional<TimelineSegment> found;
+    for (const TimelineSegment& s : segmentsOfTrack(track)) {
+        if (s.startFrame >= frame)
+            break;
+        found = s;
+    }
+    return found;
+}
+
 int TimelineModel::nextBoundary(int frame) const
 {
     int best = std::numeric_limits<int>::max();

@@ -58,6 +58,9 @@ public:
     // Nearest segment boundary strictly after / before `frame` over all tracks (-1 when none).
     int nextBoundary(int frame) const;
     int previousBoundary(int frame) const;
+    // The segment of `track` starting first after / last before `frame` (jump to the next / previous segment).
+    std::optional<TimelineSegment> nextSegment(int track, int frame) const;
+    std::optional<TimelineSegment> previousSegment(int track, int frame) const;
 
 Q_SIGNALS:
     void changed();

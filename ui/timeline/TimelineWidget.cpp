@@ -6,6 +6,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -25,6 +26,11 @@ TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent), m_scrollBar(n
         if (!m_syncingScrollBar)
             setFirstVisibleFrame(value);
     });
+    // Segment by segment along the active track, wherever the focus is in the window.
+    auto* next = new QShortcut(QKeySequence(Qt::Key_PageDown), this, nullptr, nullptr, Qt::WindowShortcut);
+    connect(next, &QShortcut::activated, this, &TimelineWidget::jumpToNextSegment);
+    auto* previous = new QShortcut(QKeySequence(Qt::Key_PageUp), this, nullptr, nullptr, Qt::WindowShortcut);
+    connect(previous, &QShortcut::activated, this, &TimelineWidget::jumpToPreviousSegment);
 }
 
 void TimelineWidget::setModel(TimelineModel* model)
@@ -127,6 +133,34 @@ void TimelineWidget::setActiveTrack(int track)
     m_activeTrack = track;
     update();
     Q_EMIT activeTrackChanged(track);
+}
+
+bool TimelineWidget::jumpToNextSegment()
+{
+    if (!m_model)
+        return false;
+    const std::optional<TimelineSegment> s = m_model->nextSegment(m_activeTrack, m_playhead);
+    if (!s)
+        return false;
+    setSelectedSegments({s->id});
+    Q_EMIT selectionChanged(m_selected);
+    setPlayhead(s->startFrame);
+    Q_EMIT playheadScrubbed(s->startFrame);
+    return true;
+}
+
+bool TimelineWidget::jumpToPreviousSegment()
+{
+    if (!m_model)
+        return false;
+    const std::optional<TimelineSegment> s = m_model->previousSegment(m_activeTrack, m_playhead);
+    if (!s)
+        return false;
+    setSelectedSegments({s->id});
+    Q_EMIT selectionChanged(m_selected);
+    setPlayhead(s->startFrame);
+    Q_EMIT playheadScrubbed(s->startFrame);
+    return true;
 }
 
 void TimelineWidget::setOpenSegments(const QVector<TimelineOpenSegment>& open)

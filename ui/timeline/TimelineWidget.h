@@ -67,6 +67,10 @@ public Q_SLOTS:
     void zoomOut();
     void fitAll();
     void fitRange(int startFrame, int endFrame);  // e.g. the selection
+    // The playhead to the start of the next / previous segment of the active track, which becomes the
+    // selection (so "Loop selection" loops it). Page Down / Page Up anywhere in the window. False: none.
+    bool jumpToNextSegment();
+    bool jumpToPreviousSegment();
 
 Q_SIGNALS:
     void playheadScrubbed(int frame);
