@@ -74,13 +74,17 @@ int runExportBoris(CliContext& ctx)
     return Success;
 }
 
-const CliRegistration importBorisReg({"import boris", "P.mas FILE.boris [--annotator NAME (default: current)] [--status confirmed]",
+const CliRegistration importBorisReg({"import boris", "P.mas FILE.boris [--annotator NAME] [--status confirmed]",
                                       "import a BORIS project: ethogram to classes, subjects to participants, media to videos, "
                                       "state/point events to segments, modifiers to notes (unmapped rows listed)",
-                                      runImportBoris});
-const CliRegistration exportBorisReg({"export boris", "P.mas OUT.boris [--point-events CODE,... (default: none)] [--name NAME]",
+                                      runImportBoris,
+                                      {{"--annotator", "NAME", "the project's current annotator", "who the imported labels are by"},
+                                       {"--status", "STATUS", "confirmed", "status of the imported labels (confirmed, prelabeled, disputed)"}}});
+const CliRegistration exportBorisReg({"export boris", "P.mas OUT.boris [--point-events CODE,...] [--name NAME]",
                                       "export the project as a BORIS project (one observation per video; START/STOP pairs)",
-                                      runExportBoris});
+                                      runExportBoris,
+                                      {{"--point-events", "CODE,...", "none", "classes written as BORIS point events"},
+                                       {"--name", "NAME", "the project file's name", "the BORIS project's name"}}});
 
 } // namespace
 } // namespace mas::cli

@@ -62,7 +62,12 @@ const CliRegistration statsReg(
      "[--annotators A,B] [--include-models]",
      "behaviour statistics per class and body part: count, total/mean/median duration, rate per minute, "
      "proportion of observed time, latency",
-     runStats});
+     runStats,
+     {{"--by", "GROUP", "all", "rows per all, participant, video, annotator or split"},
+      {"--csv", "OUT.csv", "", "also write group,class_id,code,count,total_s,mean_s,median_s,rate_per_min,proportion,latency_s"},
+      {"--status", "LIST", "confirmed,prelabeled,disputed", "label statuses that count (comma-separated; rejected too if listed)"},
+      {"--annotators", "A,B", "every person", "only these annotators' labels"},
+      {"--include-models", "", "", "count model pre-labels (annotators model:<version>) too"}}});
 
 } // namespace
 } // namespace mas::cli
