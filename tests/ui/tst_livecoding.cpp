@@ -6,6 +6,7 @@
 
 #include "labeling/LabelingPanel.h"
 #include "labeling/LiveCodingBar.h"
+#include "prefs/Preferences.h"
 #include "shell/PanelDocks.h"
 #include "timeline/TimelineWidget.h"
 
@@ -57,7 +58,11 @@ private Q_SLOTS:
     {
         fixture.withRecordedPredictions = false;
         QVERIFY2(fixture.build(), qPrintable(fixture.error));
-        fixture.settings->setValue("labeling/reactionOffsetMs", kOffsetMs);
+        // The reaction offset as Preferences save it.
+        Preferences prefs = Preferences::load(*fixture.settings);
+        QCOMPARE(prefs.reactionOffsetMs, 0); // default
+        prefs.reactionOffsetMs = kOffsetMs;
+        prefs.save(*fixture.settings);
         window = std::make_unique<MainWindow>(*fixture.settings, QStringLiteral("tester"));
         window->resize(1280, 820);
         window->show();

@@ -16,6 +16,7 @@ Preferences Preferences::load(const QSettings& settings)
     p.theme = theme == QLatin1String("dark") ? theme : QStringLiteral("light");
     p.windowFrames = std::max(1, settings.value(QStringLiteral("prefs/windowFrames"), p.windowFrames).toInt());
     p.strideFrames = std::max(1, settings.value(QStringLiteral("prefs/strideFrames"), p.strideFrames).toInt());
+    p.reactionOffsetMs = std::clamp(settings.value(QStringLiteral("labeling/reactionOffsetMs"), p.reactionOffsetMs).toInt(), 0, 3000);
     return p;
 }
 
@@ -26,12 +27,13 @@ void Preferences::save(QSettings& settings) const
     settings.setValue(QStringLiteral("prefs/theme"), theme);
     settings.setValue(QStringLiteral("prefs/windowFrames"), windowFrames);
     settings.setValue(QStringLiteral("prefs/strideFrames"), strideFrames);
+    settings.setValue(QStringLiteral("labeling/reactionOffsetMs"), reactionOffsetMs);
 }
 
 bool Preferences::operator==(const Preferences& o) const
 {
     return frameCacheMB == o.frameCacheMB && device == o.device && theme == o.theme && windowFrames == o.windowFrames
-           && strideFrames == o.strideFrames;
+           && strideFrames == o.strideFrames && reactionOffsetMs == o.reactionOffsetMs;
 }
 
 QPalette paletteForTheme(const QString& theme, const QPalette& lightPalette)

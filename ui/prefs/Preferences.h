@@ -15,6 +15,8 @@ struct Preferences {
     QString theme = QStringLiteral("light"); // "light" or "dark"
     int windowFrames = 60;         // sliding window of pre-labeling on long footage
     int strideFrames = 30;
+    int reactionOffsetMs = 0;      // live coding: each press counts this long before the frame on screen
+                                   // (kept as "labeling/reactionOffsetMs", where the labeling panel reads it)
 
     static Preferences load(const QSettings& settings);
     void save(QSettings& settings) const;

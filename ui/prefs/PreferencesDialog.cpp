@@ -81,6 +81,13 @@ QWidget* PreferencesDialog::buildGeneralTab()
     m_stride->setSuffix(tr(" frames"));
     m_stride->setToolTip(tr("Step between two sliding windows"));
     form->addRow(tr("Default &stride:"), m_stride);
+    m_reaction = new QSpinBox(tab);
+    m_reaction->setObjectName(QStringLiteral("reactionOffset"));
+    m_reaction->setRange(0, 3000);
+    m_reaction->setSingleStep(50);
+    m_reaction->setSuffix(tr(" ms"));
+    m_reaction->setToolTip(tr("Live coding: each class key press is placed this long before the frame on screen"));
+    form->addRow(tr("Live coding &reaction offset:"), m_reaction);
     return tab;
 }
 
@@ -134,6 +141,7 @@ void PreferencesDialog::showPreferences(const Preferences& p)
     m_theme->setCurrentIndex(std::max(0, m_theme->findData(p.theme)));
     m_window->setValue(p.windowFrames);
     m_stride->setValue(p.strideFrames);
+    m_reaction->setValue(p.reactionOffsetMs);
 }
 
 Preferences PreferencesDialog::shownPreferences() const
@@ -144,6 +152,7 @@ Preferences PreferencesDialog::shownPreferences() const
     p.theme = m_theme->currentData().toString();
     p.windowFrames = m_window->value();
     p.strideFrames = m_stride->value();
+    p.reactionOffsetMs = m_reaction->value();
     return p;
 }
 

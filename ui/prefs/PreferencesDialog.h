@@ -47,6 +47,7 @@ private:
     QComboBox* m_device = nullptr;
     QComboBox* m_theme = nullptr;
     QSpinBox* m_window = nullptr;
+    QSpinBox* m_reaction = nullptr; // live coding's reaction offset, ms
     QSpinBox* m_stride = nullptr;
     QTableWidget* m_hotkeys = nullptr;
     QLabel* m_conflicts = nullptr;
