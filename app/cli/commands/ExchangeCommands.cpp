@@ -340,6 +340,7 @@ int runAgreement(CliContext& ctx)
     const QString raterText = takeOption(ctx.args, "--raters");
     const QString csvPath = takeOption(ctx.args, "--csv");
     const QString confusionPath = takeOption(ctx.args, "--confusion");
+    const QString timeUnitText_ = takeOption(ctx.args, "--time-unit", "1");
     if (ctx.args.size() != 1 || ctx.args[0].startsWith("--"))
         return fail(ctx, "usage: agreement P.mas [--iou 0.5] [--raters A,B,...] [--csv OUT.csv] [--confusion OUT.csv]", UsageError);
     bool ok = false;
@@ -347,18 +348,27 @@ int runAgreement(CliContext& ctx)
     if (!ok || iou <= 0 || iou > 1)
         return fail(ctx, QStringLiteral("--iou %1: a threshold in (0, 1] is needed").arg(iouText), UsageError);
     const QStringList raters = raterText.isEmpty() ? QStringList() : raterText.split(',', Qt::SkipEmptyParts);
+    const double timeUnit = timeUnitText_.toDouble(&ok);
+    if (!ok || timeUnit <= 0)
+        return fail(ctx, QStringLiteral("--time-unit %1: a positive number of seconds is needed").arg(timeUnitText_), UsageError);
     Result<std::unique_ptr<ProjectStore>> store = openProject(ctx.args[0], OpenMode::ReadOnly);
     if (!store.ok())
         return fail(ctx, store.error());
     Result<ProjectAgreement> a = projectAgreement(*store.value(), iou, raters);
     if (!a.ok())
         return fail(ctx, a.error());
-    ctx.out << agreementText(a->clipLevel) << '\n' << agreementText(a->matched);
+    // BORIS's time-unit kappa beside the IoU matching.
+    Result<QVector<SegmentRow>> rows = projectRows(*store.value());
+    if (!rows.ok())
+        return fail(ctx, rows.error());
+    const TimeUnitAgreement timeUnitAgreement_ = timeUnitAgreement(rows.value(), store.value()->taxonomy(), timeUnit, raters);
+    ctx.out << agreementText(a->clipLevel) << '\n' << agreementText(a->matched) << '\n' << timeUnitText(timeUnitAgreement_);
     ctx.out.flush();
     if (!csvPath.isEmpty()) {
         QString csv = agreementCsv(a->clipLevel);
         const QString matched = agreementCsv(a->matched);
         csv += matched.mid(matched.indexOf('\n') + 1); // one header
+        csv += timeUnitCsv(timeUnitAgreement_, false);
         if (Status s = writeFileAtomically(csvPath, csv.toUtf8()); !s.ok())
             return fail(ctx, s.error());
     }
@@ -375,6 +385,7 @@ const QVector<CliOption> kAgreementOptions{
     {"--raters", "A,B,...", "", "these annotators only (default: all, models included as model:<version>)"},
     {"--csv", "OUT.csv", "", "also write the figures as CSV"},
     {"--confusion", "OUT.csv", "", "also write the clip-level confusion matrix"},
+    {"--time-unit", "S", "1", "seconds between the samples of the time-unit kappa (as BORIS computes it)"},
 };
 const CliRegistration agreementReg({"agreement", "P.mas [--iou 0.5] [--raters A,B,...] [--csv OUT.csv] [--confusion OUT.csv]",
                                     "inter-annotator agreement (Cohen, Fleiss, Krippendorff) on clips and IoU-matched segments",
