@@ -458,6 +458,44 @@ QString BorisImportReport::summary() const
         .arg(issues.size());
 }
 
+namespace {
+
+Result<int> addMissingMedia(store::ProjectStore& store, const QByteArray& json, const QString& borisPath, const ParsedFile& parsed)
+{
+    const QDir baseDir = QFileInfo(borisPath).absoluteDir();
+    QHash<QString, QPair<double, bool>> factsOf; // absolute media path -> (length s, has audio)
+    const QJsonObject observations = QJsonDocument::fromJson(json).object().value(QLatin1String("observations")).toObject();
+    for (const QJsonValue& o : observations) {
+        const QJsonObject info = o.toObject().value(QLatin1String("media_info")).toObject();
+        const QJsonObject lengths = info.value(QLatin1String("length")).toObject();
+        const QJsonObject audio = info.value(QLatin1String("hasAudio")).toObject();
+        for (auto it = lengths.constBegin(); it != lengths.constEnd(); ++it)
+            factsOf.insert(QDir::cleanPath(baseDir.absoluteFilePath(it.key())), {it.value().toDouble(), audio.value(it.key()).toBool()});
+    }
+    QVector<store::NewVideo> add;
+    QSet<QString> seen;
+    for (const SegmentRow& row : parsed.rows) {
+        if (seen.contains(row.videoPath) || QFileInfo::exists(row.videoPath) || store.videoIdByPath(row.videoPath))
+            continue;
+        seen.insert(row.videoPath);
+        store::NewVideo v;
+        v.video.path = row.videoPath;
+        v.video.fpsNum = row.fpsNum;
+        v.video.fpsDen = row.fpsDen;
+        const auto facts = factsOf.value(row.videoPath, {0.0, false});
+        v.video.durationSeconds = facts.first;
+        v.video.hasAudio = facts.second;
+        v.video.frameCount = row.fps() > 0 ? int64_t(std::llround(facts.first * row.fps())) : 0;
+        v.participantCode = row.participant;
+        add << v;
+    }
+    if (add.isEmpty())
+        return 0;
+    return store.importVideos(add);
+}
+
+} // namespace
+
 Result<BorisImportReport> importBoris(store::ProjectStore& store, const QString& path, const BorisReadOptions& options,
                                       const ExchangeControl& control)
 {
@@ -497,13 +535,19 @@ Result<BorisImportReport> importBoris(store::ProjectStore& store, const QString&
             if (const QString name = s.toObject().value(QLatin1String("name")).toString(); !name.isEmpty())
                 if (Result<store::Id> id = store.ensureParticipant(name); !id.ok())
                     return Error{id.error()};
+        // Media not on this disk keep BORIS's facts (length, sound), so that statistics know the observed time;
+        // media that are here are probed by importRows.
+        Result<int> added = addMissingMedia(store, json, path, parsed);
+        if (!added.ok())
+            return Error{added.error()};
+        const int addedBefore = added.value();
         Result<ImportReport> imported = importRows(store, parsed, importOptions, control);
         if (!imported.ok())
             return Error{imported.error()};
         report.rowsRead = imported->rowsRead;
         report.segmentsAdded = imported->segmentsAdded;
         report.labelsAdded = imported->labelsAdded;
-        report.videosAdded = imported->videosAdded;
+        report.videosAdded = imported->videosAdded + addedBefore;
         report.issues = imported->issues;
         return {};
     });

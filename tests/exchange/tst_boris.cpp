@@ -105,6 +105,12 @@ private Q_SLOTS:
         QCOMPARE(summary(rows.value()), kExpected);
         for (const SegmentRow& r : rows.value())
             QCOMPARE(r.labels.first().annotator, QStringLiteral("coder"));
+        // The media are not on this disk: their length and rate come from BORIS's media_info.
+        for (const store::Video& v : project.videos().value()) {
+            QVERIFY(v.missing);
+            QCOMPARE(v.durationSeconds, v.path.endsWith("clip1.mp4") ? 20.0 : 10.0);
+            QCOMPARE(v.frameCount, v.path.endsWith("clip1.mp4") ? int64_t(500) : int64_t(300));
+        }
 
         // Export (A1 as a point event, as the ethogram had it), read back: the same events.
         BorisWriteOptions o;
