@@ -16,6 +16,7 @@
 #include <QSqlQuery>
 #include <QtTest>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace mas;
@@ -246,6 +247,14 @@ private Q_SLOTS:
             QVERIFY(s.openAnotherConnection().ok());
         }
         unmount(mnt);
+    }
+
+    void cleanupTestCase()
+    {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        qInfo("hostile and read-only project files: 0 crashes; peak RSS %ld MiB", usage.ru_maxrss / 1024);
+        QVERIFY(usage.ru_maxrss / 1024 < 1024);
     }
 };
 
