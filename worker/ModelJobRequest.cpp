@@ -298,9 +298,9 @@ Result<std::shared_ptr<Job>> makeModelJob(const ModelJobRequest& request, store:
         const WindowDefaults defaults = slidingWindowDefaults(*version);
         o.windows.window = request.windowFrames > 0 ? request.windowFrames : defaults.window;
         o.windows.stride = request.strideFrames > 0 ? request.strideFrames : defaults.stride;
-        o.windows.threshold = float(request.threshold > 0 ? request.threshold : defaults.threshold);
-        if (request.threshold > 1)
+        if (request.threshold < 0 || request.threshold > 1)
             return Error{QString("threshold %1 is not a probability (0..1)").arg(request.threshold)};
+        o.windows.threshold = float(request.threshold);
         if (!request.videoIds.isEmpty()) {
             o.slidingWindow = true;
             for (store::Id id : request.videoIds) {

@@ -4,6 +4,7 @@
 // participants.
 #include "ManetModel.h"
 #include "WorkerTestProject.h"
+#include "FeatureCache.h"
 #include "ModelCatalog.h"
 #include "WorkerJobRunner.h"
 
@@ -141,6 +142,12 @@ void TestWorkerJobRunner::prelabelFineTuneEvaluateFromTheGuiThread()
     const QJsonObject metrics = QJsonDocument::fromJson(s.activeModelVersion()->metricsJson.toUtf8()).object();
     QCOMPARE(metrics.value("val").toObject().value("classes").toObject().value("count").toInt(), 2);
     QVERIFY(!metrics.contains("test"));
+    // Head mode reads clips only to cache their features: P1-P3's confirmed clips have them, P4's none.
+    const worker::FeatureCache features(s.cacheDir(), QString::number(tiny));
+    for (int v = 0; v < 8; ++v) {
+        const QString confirmed = QString::number(p.segmentIds[2 * v]); // each video's first segment
+        QCOMPARE(features.contains(confirmed), v % 4 != 3);             // video v is participant P(v % 4 + 1)
+    }
 
     worker::ModelJobRequest evaluate;
     evaluate.kind = worker::ModelJobKind::Evaluate;
