@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <vector>
 
@@ -27,6 +28,32 @@ inline QString referencePythonMissing()
         return "needs /usr/bin/python3 with torch and numpy for the reference outputs (" +
                QString::fromUtf8(p.readAllStandardError()).trimmed() + p.errorString() + ")";
     return {};
+}
+
+// Peak resident memory of this process (VmHWM), in bytes; -1 when unknown.
+inline int64_t peakRss()
+{
+    QFile f("/proc/self/status");
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    return -1;
+}
+
+// The memory bound the hostile-input tests hold: 1 GiB. Under AddressSanitizer the process also carries the
+// quarantine of freed blocks (256 MiB by default) and shadow memory, so the bound grows by 1 GiB there.
+inline int64_t rssBound()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return int64_t(2) << 30;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return int64_t(2) << 30;
+#endif
+#endif
+    return int64_t(1) << 30;
 }
 
 // In CI (the CI variable set) a missing reference is a failure: a skipped parity test proves nothing, and CI

@@ -9,6 +9,8 @@
 #include "detail/Checkpoint.h"
 #include "detail/Pickle.h"
 
+#include "ModelTestSupport.h"
+
 #include <caffe2/serialize/inline_container.h>
 
 #include <QFile>
@@ -29,19 +31,6 @@ using namespace mas::model::detail;
 
 namespace {
 
-constexpr int64_t kOneGiB = int64_t(1) << 30;
-
-// Peak resident memory of this process (VmHWM), in bytes.
-int64_t peakRss()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
-    return -1;
-}
 
 // CLI runs per kind of damage (each costs ~1 s of library loading); MAS_HOSTILE_CLI_ALL=1 runs every file.
 int cliSamplesPerKind() { return qEnvironmentVariableIsSet("MAS_HOSTILE_CLI_ALL") ? 1 << 30 : 2; }
@@ -275,7 +264,7 @@ void TestHostileCheckpoints::expectRefusedFile(const char* kind, const QString& 
     }
     queueCli(kind, path, false);
     ++m_tried[kind];
-    QVERIFY2(peakRss() < kOneGiB, qPrintable(QString("peak RSS %1 MiB").arg(peakRss() >> 20)));
+    QVERIFY2(mas::test::peakRss() < mas::test::rssBound(), qPrintable(QString("peak RSS %1 MiB").arg(mas::test::peakRss() >> 20)));
 }
 
 void TestHostileCheckpoints::expectRefused(const char* kind, const QString& name, const std::string& bytes, const char* problem)
@@ -346,9 +335,8 @@ void TestHostileCheckpoints::zipBombs()
     p.setItems();
     p.setItems();
     const std::string pickle = p.finish();
-    const std::string zeros(size_t(64) << 20, '\0'); // 64 MiB that deflate to ~64 KiB
-    // A deflated storage: refused without inflating it.
-    std::string storageBomb = ZipBuilder().add("data.pkl", pickle).add("data/0", zeros, true).finish();
+    // A deflated storage of 64 MiB of zeros (~64 KiB in the file): refused without inflating it.
+    std::string storageBomb = ZipBuilder().add("data.pkl", pickle).add("data/0", std::string(size_t(64) << 20, '\0'), true).finish();
     QVERIFY(storageBomb.size() < (size_t(1) << 20));
     expectRefused("zip bombs", "bomb-storage.pth", storageBomb, "compressed");
     // A deflated data.pkl.
@@ -405,7 +393,19 @@ void TestHostileCheckpoints::hugeDataPkl()
     big.append(reinterpret_cast<const char*>(&length), 4);
     big.append(length, 'x');
     big += ".";
-    expectRefused("huge data.pkl", "huge-pickle.pth", pickleCheckpoint(big), "limit");
+    // Written straight to the file (not built in memory first): the test's own peak memory stays low.
+    const QString path = m_dir.filePath("huge-pickle.pth");
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        caffe2::serialize::PyTorchStreamWriter writer([&f](const void* data, size_t size) {
+            return f.write(static_cast<const char*>(data), qint64(size)) == qint64(size) ? size : 0;
+        });
+        writer.writeRecord("data.pkl", big.data(), big.size());
+        writer.writeEndOfFile();
+    }
+    big = std::string();
+    expectRefusedFile("huge data.pkl", path, "limit");
 }
 
 void TestHostileCheckpoints::badMetadata()
@@ -528,7 +528,7 @@ void TestHostileCheckpoints::truncatedRealCheckpoint()
         if (cliChecks++ % 5 != 0 || !queueCli("truncated real checkpoint", path, false))
             QFile::remove(path);
     }
-    QVERIFY(peakRss() < kOneGiB);
+    QVERIFY(mas::test::peakRss() < mas::test::rssBound());
 }
 
 void TestHostileCheckpoints::bitFlippedRealCheckpoint()
@@ -542,12 +542,13 @@ void TestHostileCheckpoints::bitFlippedRealCheckpoint()
         size_t at = i % 3 == 0 ? rng() % std::min<size_t>(size, 40000)
                     : i % 3 == 1 ? size - 1 - rng() % std::min<size_t>(size, 20000)
                                  : rng() % size;
-        std::string bytes = m_realBytes;
-        bytes[at] = char(bytes[at] ^ (1 << (rng() % 8)));
+        const char flip = char(1 << (rng() % 8));
+        m_realBytes[at] ^= flip; // in place (and back below): no copy of the whole file per flip
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(bytes.data(), qint64(bytes.size()));
+        f.write(m_realBytes.data(), qint64(m_realBytes.size()));
         f.close();
+        m_realBytes[at] ^= flip;
         Result<ManetModel> model = ManetModel::fromCheckpoint(file, Device::Cpu); // reads, checks, loads
         if (model.ok())
             ++m_loadedAfterDamage; // a byte no reader looks at (a timestamp, alignment padding)
@@ -557,7 +558,7 @@ void TestHostileCheckpoints::bitFlippedRealCheckpoint()
         if (i % 12 != 0 || !queueCli("bit-flipped real checkpoint", path, model.ok()))
             QFile::remove(path);
     }
-    QVERIFY(peakRss() < kOneGiB);
+    QVERIFY(mas::test::peakRss() < mas::test::rssBound());
 }
 
 void TestHostileCheckpoints::notFilesAtAll()
@@ -653,7 +654,7 @@ void TestHostileCheckpoints::cliRefusesEachOnOneLine()
         QVERIFY2(lines.first().contains(c.path), qPrintable(lines.first()));
     }
     if (m_cliPeakRss >= 0)
-        QVERIFY2(m_cliPeakRss < kOneGiB, qPrintable(QString("mastudio-cli peak RSS %1 MiB").arg(m_cliPeakRss >> 20)));
+        QVERIFY2(m_cliPeakRss < mas::test::rssBound(), qPrintable(QString("mastudio-cli peak RSS %1 MiB").arg(m_cliPeakRss >> 20)));
 }
 
 void TestHostileCheckpoints::cleanupTestCase()
@@ -670,9 +671,9 @@ void TestHostileCheckpoints::cleanupTestCase()
     qInfo("hostile checkpoints tried: %d (%s); bit flips in bytes no reader checks (still loaded): %d", total,
           counts.c_str(), m_loadedAfterDamage);
     qInfo("mastudio-cli model info runs: %d (%s)", int(m_cli.size()), cli.c_str());
-    qInfo("peak RSS: this process %lld MiB, largest mastudio-cli run %s", static_cast<long long>(peakRss() >> 20),
+    qInfo("peak RSS: this process %lld MiB, largest mastudio-cli run %s", static_cast<long long>(mas::test::peakRss() >> 20),
           m_cliPeakRss >= 0 ? qPrintable(QString("%1 MiB").arg(m_cliPeakRss >> 20)) : "not measured (no /usr/bin/python3)");
-    QVERIFY(peakRss() < kOneGiB);
+    QVERIFY(mas::test::peakRss() < mas::test::rssBound());
 }
 
 QTEST_GUILESS_MAIN(TestHostileCheckpoints)
