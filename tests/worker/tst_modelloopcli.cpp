@@ -273,6 +273,21 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
     QCOMPARE(after.size(), 1);
     QCOMPARE(after[0]["name"].toString(), QString("tuned"));
     QCOMPARE(after[0]["parent"].toString(), QString());
+
+    // 11. A new model from an ImageNet backbone in torchvision's layout: untrained, no figures.
+    r = cli({"model", "new", project, "--depth", "18", "--backbone", m_dir.filePath("reference/torchvision.pth"), "--name",
+             "fresh", "--input-size", "32", "--segments", "2"});
+    QVERIFY2(r.exitCode == 0 && r.out.contains("untrained"), qPrintable(describe(r)));
+    r = cli({"model", "new", project, "--depth", "34", "--backbone", m_dir.filePath("reference/torchvision.pth")});
+    QVERIFY2(r.exitCode == 1 && r.err.contains("ResNet-18, not a ResNet-34"), qPrintable(describe(r)));
+    r = cli({"models", project, "--json"});
+    const QJsonObject fresh = versionNamed(QJsonDocument::fromJson(r.out.toUtf8()).array(), "fresh");
+    QCOMPARE(fresh["kind"].toString(), QString("untrained"));
+    QVERIFY(fresh["metrics"].toObject().isEmpty());
+    r = cli({"model", "import", project, m_dir.filePath("reference/tiny.pth")});
+    QVERIFY2(r.exitCode == 1, qPrintable(describe(r))); // not a MANet: refused with the reason, nothing added
+    r = cli({"models", project, "--json"});
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 2);
 }
 
 void TestModelLoopCli::listImportFindsVideosBesideTheList()
