@@ -27,7 +27,9 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QInputDialog>
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -46,21 +48,48 @@ using namespace mas::ui;
 
 namespace {
 
-// Runs `handler` on the next modal dialog (any QDialog) once it is shown; polls from the event loop, so
-// it also reaches dialogs opened inside exec() of the code under test.
-void whenModalOpens(std::function<void(QDialog*)> handler)
+// Runs `handler` on the next modal dialog of type T once it is shown; polls from the event loop, so it also
+// reaches dialogs opened inside exec() of the code under test. Any other modal dialog in the way (say, a
+// warning) is logged and closed after 60 s, so a failing step fails instead of hanging.
+template <typename T>
+void whenModalOpens(std::function<void(T*)> handler)
 {
     auto* timer = new QTimer(qApp);
+    auto* clock = new QElapsedTimer;
+    clock->start();
     timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, qApp, [timer, handler] {
+    QObject::connect(timer, &QTimer::timeout, qApp, [timer, clock, handler] {
         auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
-        if (!dialog || !dialog->isVisible())
+        T* wanted = qobject_cast<T*>(dialog);
+        if (!wanted || !wanted->isVisible()) {
+            if (clock->elapsed() > 60000) {
+                timer->stop();
+                timer->deleteLater();
+                delete clock;
+                if (dialog) {
+                    auto* box = qobject_cast<QMessageBox*>(dialog);
+                    qWarning("unexpected dialog %s: %s", dialog->metaObject()->className(),
+                             box ? qPrintable(box->text()) : "");
+                    dialog->reject();
+                }
+            }
             return;
+        }
         timer->stop();
         timer->deleteLater();
-        handler(dialog);
+        delete clock;
+        handler(wanted);
     });
     timer->start();
+}
+
+// What a user does in the file dialog: type the path and press Open.
+void chooseFile(QFileDialog* files, const QString& path)
+{
+    auto* name = files->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+    QVERIFY(name);
+    name->setText(path);
+    static_cast<QDialog*>(files)->accept(); // QFileDialog::accept reads the typed path
 }
 
 struct Clip {
@@ -184,17 +213,11 @@ private Q_SLOTS:
 
     void step2_importVideos()
     {
-        whenModalOpens([this](QDialog* d) {
-            auto* files = qobject_cast<QFileDialog*>(d);
-            QVERIFY(files);
-            files->setDirectory(m_clipsDir);
-            files->selectFile(m_clipsDir);
-            static_cast<QDialog*>(files)->accept(); // QFileDialog::accept reads the typed name
-            whenModalOpens([](QDialog* d) {
-                auto* pattern = qobject_cast<QInputDialog*>(d);
-                QVERIFY(pattern);
+        whenModalOpens<QFileDialog>([this](QFileDialog* files) {
+            whenModalOpens<QInputDialog>([](QInputDialog* pattern) {
                 pattern->accept(); // the MA-52 naming: participant = the first four digits
             });
+            chooseFile(files, m_clipsDir);
         });
         window->actions().importVideos->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(projectStore().videos()->size(), clips().size(), 60000);
@@ -207,7 +230,7 @@ private Q_SLOTS:
     {
         // A wrong file is refused with the reason, and nothing is added.
         bool refusalShown = false;
-        whenModalOpens([&refusalShown](QDialog* d) {
+        whenModalOpens<QDialog>([&refusalShown](QDialog* d) {
             if (auto* box = qobject_cast<QMessageBox*>(d)) {
                 refusalShown = !box->text().isEmpty();
                 box->accept();
@@ -223,14 +246,8 @@ private Q_SLOTS:
 
         // The authors' checkpoint: file dialog, then what the file holds BEFORE anything is added.
         QStringList shownRows;
-        whenModalOpens([this, &shownRows](QDialog* d) {
-            auto* files = qobject_cast<QFileDialog*>(d);
-            QVERIFY(files);
-            files->selectFile(m_checkpoint);
-            static_cast<QDialog*>(files)->accept(); // QFileDialog::accept reads the typed name
-            whenModalOpens([this, &shownRows](QDialog* d) {
-                auto* offer = qobject_cast<ImportCheckpointDialog*>(d);
-                QVERIFY(offer);
+        whenModalOpens<QFileDialog>([this, &shownRows](QFileDialog* files) {
+            whenModalOpens<ImportCheckpointDialog>([this, &shownRows](ImportCheckpointDialog* offer) {
                 QCOMPARE(projectStore().modelVersions()->size(), 0); // nothing added yet
                 for (QLabel* label : offer->findChildren<QLabel*>())
                     shownRows << label->text();
@@ -238,6 +255,7 @@ private Q_SLOTS:
                 QVERIFY(offer->findChild<QCheckBox*>(QStringLiteral("activateImported"))->isChecked());
                 QTest::mouseClick(offer->findChild<QPushButton*>(QStringLiteral("importButton")), Qt::LeftButton);
             });
+            chooseFile(files, m_checkpoint);
         });
         action(QStringLiteral("importCheckpoint"))->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(projectStore().modelVersions()->size(), 1, 60000);
@@ -263,10 +281,13 @@ private Q_SLOTS:
         QVERIFY(panel().runner()->isRunning());
         waitForJob();
         for (const store::ClipRow& r : rows()) {
-            QCOMPARE(r.status, store::SegmentStatus::Prelabeled);
+            // A clip's pre-label is the model's top-k beside it; nobody has confirmed anything yet.
+            QVERIFY(r.status != store::SegmentStatus::Confirmed);
             QVERIFY(r.predictedClassId >= 0);
             bool byImported = false;
-            for (const store::Prediction& p : projectStore().predictionsOfSegment(r.segmentId).value())
+            const auto predictions = projectStore().predictionsOfSegment(r.segmentId);
+            QVERIFY(predictions.ok());
+            for (const store::Prediction& p : predictions.value())
                 byImported |= p.modelVersionId == m_imported && !p.topK.isEmpty();
             QVERIFY(byImported);
         }
@@ -277,10 +298,13 @@ private Q_SLOTS:
 
     void step5_confirmAndCorrectWithHotkeys()
     {
+        // The class hotkeys are window shortcuts: the main window is the active one again after the dialogs.
+        QApplication::setActiveWindow(window.get());
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
         ReviewQueueWidget& queue = *panels().review();
         queue.setFilter({});
         QTableView* table = queue.table();
-        bool acceptedOne = false;
+        int reviewed = 0;
         for (const store::ClipRow& r : rows()) {
             if (r.participantCode == QStringLiteral("0005"))
                 continue; // left to the model: its pre-labels are refreshed after the fine-tune
@@ -290,22 +314,36 @@ private Q_SLOTS:
             table->setFocus();
             table->setCurrentIndex(queue.model()->index(row, 0));
             QTRY_COMPARE(panels().labeling()->currentSegment(), r.segmentId);
-            if (!acceptedOne) {
-                // A confirms the model's pre-label as it is...
+            const bool checker = isCheckerboard(r);
+            const int human = classIdOf(checker ? QStringLiteral("B1") : QStringLiteral("A1"));
+            if (reviewed++ == 0) {
+                // A confirms the model's pre-label as it is.
                 QTest::keyClick(table, Qt::Key_A);
                 QCOMPARE(projectStore().segment(r.segmentId)->status, store::SegmentStatus::Confirmed);
                 QCOMPARE(projectStore().segment(r.segmentId)->classId, r.predictedClassId);
-                acceptedOne = true;
+                continue;
             }
-            // ...and a class hotkey (Alt+A, 1 or Alt+B, 1) gives the human's class.
-            const bool checker = isCheckerboard(r);
+            if (reviewed == 2 && r.predictedClassId != human) {
+                // R rejects a wrong pre-label; the hotkey below gives the right class.
+                QTest::keyClick(table, Qt::Key_R);
+                bool rejected = false;
+                const auto labels = projectStore().labelsOfSegment(r.segmentId);
+                QVERIFY(labels.ok());
+                for (const store::Label& l : labels.value())
+                    rejected |= l.classId == r.predictedClassId && l.status == store::LabelStatus::Rejected;
+                QVERIFY(rejected);
+                // The queue moved on to the next clip: back to this one.
+                table->setCurrentIndex(queue.model()->index(row, 0));
+                QTRY_COMPARE(panels().labeling()->currentSegment(), r.segmentId);
+            }
+            // The class hotkey (Alt+A, 1 or Alt+B, 1) labels the clip the queue shows.
             QTest::keyClick(table, checker ? Qt::Key_B : Qt::Key_A, Qt::AltModifier);
             QTest::keyClick(table, Qt::Key_1);
             const auto segment = projectStore().segment(r.segmentId);
             QCOMPARE(segment->status, store::SegmentStatus::Confirmed);
-            QCOMPARE(segment->classId, classIdOf(checker ? QStringLiteral("B1") : QStringLiteral("A1")));
+            QCOMPARE(segment->classId, human);
         }
-        QVERIFY(acceptedOne);
+        QCOMPARE(reviewed, 16);
         screenshot(QStringLiteral("modelloop_5_labeled.png"));
     }
 
@@ -315,7 +353,9 @@ private Q_SLOTS:
         auto plan = projectStore().createSplitPlan(QStringLiteral("loop-plan"), store::SplitUnit::Participant);
         QVERIFY2(plan.ok(), qPrintable(plan.error()));
         QVector<store::SplitAssignment> sets;
-        for (const store::Participant& p : projectStore().participants().value()) {
+        const auto participants = projectStore().participants();
+        QVERIFY(participants.ok());
+        for (const store::Participant& p : participants.value()) {
             if (p.code == QStringLiteral("0003"))
                 sets << store::SplitAssignment{p.id, store::SplitSet::Val};
             else if (p.code == QStringLiteral("0004"))
@@ -331,9 +371,7 @@ private Q_SLOTS:
             m_liveEpochsSeen = std::max(m_liveEpochsSeen, int(p.epochs.size()));
             m_liveChartSeen |= charts->isShowingLiveTraining() && !p.epochs.isEmpty();
         });
-        whenModalOpens([](QDialog* d) {
-            auto* dialog = qobject_cast<RunPlanDialog*>(d);
-            QVERIFY(dialog);
+        whenModalOpens<RunPlanDialog>([](RunPlanDialog* dialog) {
             auto* planCombo = dialog->findChild<QComboBox*>(QStringLiteral("planCombo"));
             QVERIFY(planCombo->currentText().contains(QStringLiteral("loop-plan")));
             auto* mode = dialog->findChild<QComboBox*>(QStringLiteral("modeCombo"));
@@ -391,9 +429,11 @@ private Q_SLOTS:
         for (const store::ClipRow& r : rows()) {
             if (r.participantCode != QStringLiteral("0005"))
                 continue;
-            QCOMPARE(r.status, store::SegmentStatus::Prelabeled);
+            QVERIFY(r.status != store::SegmentStatus::Confirmed);
             bool byTuned = false;
-            for (const store::Prediction& p : projectStore().predictionsOfSegment(r.segmentId).value())
+            const auto predictions = projectStore().predictionsOfSegment(r.segmentId);
+            QVERIFY(predictions.ok());
+            for (const store::Prediction& p : predictions.value())
                 byTuned |= p.modelVersionId == m_tuned;
             QVERIFY(byTuned);
         }
@@ -404,9 +444,7 @@ private Q_SLOTS:
     void step8_evaluateOnTheTestSplit()
     {
         panel().selectVersion(m_tuned);
-        whenModalOpens([](QDialog* d) {
-            auto* dialog = qobject_cast<RunPlanDialog*>(d);
-            QVERIFY(dialog);
+        whenModalOpens<RunPlanDialog>([](RunPlanDialog* dialog) {
             QCOMPARE(dialog->findChild<QComboBox*>(QStringLiteral("splitCombo"))->currentData().toString(), QStringLiteral("test"));
             QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("runButton")), Qt::LeftButton);
         });
