@@ -30,6 +30,15 @@ bool parseOrFail(CliContext& ctx, const QVector<CliOption>& table, ParsedOptions
 
 // --- model info --------------------------------------------------------------------------------------
 
+// A file that was read but cannot be used still ends like every failure: one stderr line naming it, status 1.
+int refused(CliContext& ctx, const CheckpointSummary& info)
+{
+    if (info.refusal.isEmpty())
+        return Success;
+    ctx.out.flush();
+    return fail(ctx, info.refusal.contains(info.path) ? info.refusal : QString("%1: %2").arg(info.path, info.refusal));
+}
+
 const QVector<CliOption> kInfoOptions{{"--json", "", "", "print the description as JSON"}};
 
 int runModelInfo(CliContext& ctx)
@@ -63,7 +72,7 @@ int runModelInfo(CliContext& ctx)
         const QJsonDocument meta = QJsonDocument::fromJson(i.metadataJson.toUtf8());
         j.insert("metadata", meta.isObject() ? QJsonValue(meta.object()) : QJsonValue(i.metadataJson));
         ctx.out << QJsonDocument(j).toJson(QJsonDocument::Indented);
-        return i.refusal.isEmpty() ? Success : Failure;
+        return refused(ctx, i);
     }
     const bool backbone = i.format == "torchvision";
     ctx.out << "file:          " << i.path << '\n'
@@ -77,7 +86,7 @@ int runModelInfo(CliContext& ctx)
             << "optimizer:     " << (i.hasOptimizer ? "state included" : "none") << '\n'
             << "loadable:      " << loadable << '\n'
             << "metadata:      " << i.metadataJson << Qt::endl;
-    return i.refusal.isEmpty() ? Success : Failure;
+    return refused(ctx, i);
 }
 
 // --- model import / new / export -----------------------------------------------------------------------
