@@ -15,3 +15,4 @@ mas_add_test(tst_modelloop SOURCES tst_modelloop.cpp ShellTestSupport.h LIBS mas
 # tst_commands injects SQLite errors on the store's own connection (a TEMP trigger, through its handle).
 find_package(SQLite3 REQUIRED)
 target_link_libraries(tst_commands PRIVATE SQLite::SQLite3)
+mas_add_test(tst_demomodel SOURCES tst_demomodel.cpp ShellTestSupport.h LIBS mas_ui LABELS ui TIMEOUT 300)

@@ -187,7 +187,7 @@ private Q_SLOTS:
 
         m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
         window = std::make_unique<MainWindow>(*m_settings, QStringLiteral("psychologist"));
-        window->resize(1600, 1000);
+        window->resize(1920, 1080);
         window->show();
         QApplication::setActiveWindow(window.get());
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
@@ -460,7 +460,9 @@ private Q_SLOTS:
         QCOMPARE(versionsCell(m_tuned, ModelVersionsModel::figureColumn("test", "classes", "top1")), QString::number(top1, 'f', 3));
         QVERIFY(!versionsCell(m_tuned, ModelVersionsModel::figureColumn("test", "body_parts", "macro_f1")).isEmpty());
         raiseDock(QStringLiteral("modelDock"));
-        panel().versionsTable()->scrollTo(panel().versionsModel()->index(0, ModelVersionsModel::figureColumn("test", "classes", "top1")));
+        // Room for the versions table's figures: a wide right-hand dock area.
+        window->resizeDocks({window->findChild<QDockWidget*>(QStringLiteral("modelDock"))}, {1250}, Qt::Horizontal);
+        QCoreApplication::processEvents();
         screenshot(QStringLiteral("modelloop_8_evaluated.png"));
         panel().grab().save(test::artifactPath(QStringLiteral("modelloop_model_dock.png")));
         // Per-class F1 and the confusion matrix now come from this evaluate.

@@ -72,7 +72,7 @@ private Q_SLOTS:
         QVERIFY(std::isnan(model.index(row, M::figureColumn("test", "classes", "top1")).data(M::FigureRole).toDouble()));
         QCOMPARE(cell(M::ParentColumn), QString("v1"));
         QCOMPARE(cell(M::KindColumn), QString("fine-tuned"));
-        QCOMPARE(cell(M::SnapshotColumn), QString("120 train / 30 val · 01234567"));
+        QCOMPARE(cell(M::SnapshotColumn), QString("120 train / 30 val"));
         // v1's old-style headline keys ("top1" at the top level) belong to no split: no figure is shown.
         const int v1 = model.rowOfVersion(m_project.modelVersionId);
         for (int c = M::FirstFigureColumn; c < M::ColumnCount; ++c)

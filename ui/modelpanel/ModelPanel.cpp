@@ -139,6 +139,7 @@ ModelPanel::ModelPanel(store::ProjectStore& store, ModelJobRunner* runner, QSett
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->setMinimumHeight(150); // a few versions stay in sight when the dock is short
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     for (QAction* a : {m_activateAction, m_rollBackAction, m_renameAction, m_exportAction, m_deleteAction})
         m_table->addAction(a);

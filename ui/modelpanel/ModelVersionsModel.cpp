@@ -32,9 +32,6 @@ QString snapshotText(const QJsonObject& hyperParams)
     QString text = QObject::tr("%1 train / %2 val")
                        .arg(s.value(QLatin1String("training_clips")).toInt())
                        .arg(s.value(QLatin1String("validation_clips")).toInt());
-    const QString sha = s.value(QLatin1String("labels_sha1")).toString();
-    if (!sha.isEmpty())
-        text += QStringLiteral(" · ") + sha.left(8);
     return text;
 }
 } // namespace
@@ -153,7 +150,7 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
             return parentRow >= 0 ? m_versions[parentRow].name : QString();
         }
         case SnapshotColumn: return snapshotText(m_hyperParams[index.row()]);
-        case CreatedColumn: return v.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        case CreatedColumn: return v.created.toLocalTime().toString(QStringLiteral("MM-dd HH:mm"));
         }
         return {};
     case Qt::FontRole:
@@ -164,6 +161,13 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
+        if (column == SnapshotColumn) {
+            const QString sha = m_hyperParams[index.row()].value(QLatin1String("data_snapshot")).toObject()
+                                    .value(QLatin1String("labels_sha1")).toString();
+            return sha.isEmpty() ? QVariant() : tr("Fingerprint of the labels trained on (SHA-1): %1").arg(sha);
+        }
+        if (column == CreatedColumn)
+            return v.created.toLocalTime().toString(Qt::ISODate);
         if (column == KindColumn && v.kind == QLatin1String("untrained"))
             return tr("Not trained on any labels yet: fine-tune it before trusting its pre-labels");
         return v.checkpointPath.isEmpty() ? tr("No checkpoint file") : tr("Checkpoint: %1").arg(v.checkpointPath);

@@ -41,7 +41,7 @@ struct DemoVideo {
 
 QVector<DemoVideo> demoVideos()
 {
-    // Human labels only, all confirmed: A1 (0), B1 (7), C (19), E1 (33), E8 (40), A3 (2), F (49).
+    // Human labels only, all confirmed, on a few MA-52 classes (ids 0, 2, 7, 33, 40, 49); -1: left open.
     return {
         {QStringLiteral("P01"), QStringLiteral("demo_0001.mp4"), QStringLiteral("testsrc2"),
          {{30, 95, 0}, {120, 170, 7}, {150, 240, -1}, {260, 330, 33}, {400, 470, 40}, {520, 600, -1},

@@ -208,6 +208,10 @@ void MainWindow::connectActions()
             importVideosInteractively(this, m_workspace->store(), this, [this](const QString& report) {
                 m_status->showMessageFor(report);
                 fillVideoList();
+                if (m_panels)
+                    m_panels->review()->reload();
+                if (!m_videoId && m_videoList->count() > 0) // a new project shows its first video at once
+                    showVideo(m_videoList->item(0)->data(Qt::UserRole).toLongLong());
             });
     });
     connect(a.relinkVideos, &QAction::triggered, this, [this] {
@@ -453,9 +457,9 @@ void MainWindow::openDemoProject()
         QMessageBox::warning(this, tr("Demo project"), opened.error());
 }
 
-Status MainWindow::openDemo(const QString& folder)
+Status MainWindow::openDemo(const QString& folder, const DemoOptions& options)
 {
-    auto path = ensureDemoProject(folder);
+    auto path = ensureDemoProject(folder, options);
     if (!path)
         return Error{path.error()};
     if (Status opened = openProject(path.value()); !opened)

@@ -3,6 +3,7 @@
 // and the player, makes a ProjectWorkspace per open project, and wires actions, docks and panels
 // together. Behaviour lives in the pieces it wires, not here.
 #include "store/ProjectStore.h"
+#include "shell/DemoProject.h"
 #include "util/Result.h"
 
 #include <QMainWindow>
@@ -64,7 +65,7 @@ public:
     QString annotator() const { return m_annotator; }
     // Opens the demo project in `folder` (made on first use) and, when it has no trained model yet, makes a
     // small one and fine-tunes it in the background through the Model dock (DemoModel).
-    Status openDemo(const QString& folder);
+    Status openDemo(const QString& folder, const DemoOptions& options = {});
     QMenu* modelMenu() const { return m_modelMenu; }
 
 protected:
