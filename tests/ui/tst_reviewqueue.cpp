@@ -207,6 +207,34 @@ private Q_SLOTS:
         QCOMPARE(model()->totalRows(), 2600);
     }
 
+    // "Model disagrees with the human label first": confirmed clips where the prediction differs from the
+    // human's class come first, then agreements, then clips without a human label; chosen from the combo.
+    void disagreementOrderFromTheCombo()
+    {
+        m_queue->setFilter({});
+        auto* order = m_queue->findChild<QComboBox*>("orderCombo");
+        const int index = order->findData(int(ui::ReviewOrder::Disagreement));
+        QVERIFY(index > 0);
+        order->setFocus();
+        while (order->currentIndex() < index)
+            QTest::keyClick(order, Qt::Key_Down);
+        QCOMPARE(model()->reviewOrder(), ui::ReviewOrder::Disagreement);
+        auto kind = [this](int r) {
+            const store::ClipRow& row = model()->clipRow(r);
+            if (row.status != store::SegmentStatus::Confirmed || row.classId < 0 || row.predictedClassId < 0)
+                return 2;
+            return row.classId != row.predictedClassId ? 0 : 1;
+        };
+        int disagreements = 0;
+        for (int r = 0; r < model()->totalRows(); ++r) {
+            if (r > 0)
+                QVERIFY2(kind(r - 1) <= kind(r), qPrintable(QString("row %1").arg(r)));
+            disagreements += kind(r) == 0;
+        }
+        QVERIFY(disagreements > 0);
+        m_queue->setReviewOrder(ui::ReviewOrder::Column);
+    }
+
     void sortByClickingAHeader()
     {
         m_queue->setReviewOrder(ui::ReviewOrder::Column);
