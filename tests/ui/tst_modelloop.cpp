@@ -29,7 +29,9 @@
 #include <QInputDialog>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -472,6 +474,57 @@ private Q_SLOTS:
         raiseDock(QStringLiteral("chartsDock"));
         charts->tabs()->setCurrentIndex(2);
         screenshot(QStringLiteral("modelloop_8_training_curves.png"));
+    }
+
+    // Long footage: the selected video in sliding windows; proposals are pre-labeled segments that the
+    // review queue offers for A / R, shown on the timeline.
+    void step9_prelabelLongFootage()
+    {
+        auto* videos = window->findChild<QListWidget*>(QStringLiteral("videoList"));
+        QVERIFY(videos);
+        QListWidgetItem* footage = nullptr;
+        for (int i = 0; i < videos->count(); ++i)
+            if (videos->item(i)->text().contains(QStringLiteral("0005_01_0018")))
+                footage = videos->item(i);
+        QVERIFY(footage);
+        videos->clearSelection();
+        footage->setSelected(true);
+        const store::Id videoId = footage->data(Qt::UserRole).toLongLong();
+        const int before = projectStore().segmentsOfVideo(videoId)->size();
+        whenModalOpens<FootageDialog>([](FootageDialog* dialog) {
+            for (const auto& [name, value] : {std::pair{"windowFrames", "16"}, std::pair{"strideFrames", "8"}}) {
+                auto* box = dialog->findChild<QSpinBox*>(name);
+                box->setFocus();
+                box->selectAll();
+                QTest::keyClicks(box, value);
+            }
+            dialog->findChild<QDoubleSpinBox*>(QStringLiteral("threshold"))->setValue(0.0); // every window proposes
+            QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("startFootage")), Qt::LeftButton);
+        });
+        action(QStringLiteral("prelabelFootage"))->trigger();
+        waitForJob();
+        const auto segments = projectStore().segmentsOfVideo(videoId);
+        QVERIFY(segments.ok());
+        QVector<store::Id> proposed;
+        for (const store::Segment& s : segments.value())
+            if (s.status == store::SegmentStatus::Prelabeled)
+                proposed << s.id;
+        QVERIFY2(segments->size() > before && !proposed.isEmpty(),
+                 qPrintable(QString("%1 segments before, %2 after").arg(before).arg(segments->size())));
+        // In the review queue as pre-labeled: A accepts one.
+        QApplication::setActiveWindow(window.get());
+        raiseDock(QStringLiteral("reviewDock"));
+        ReviewQueueWidget& queue = *panels().review();
+        queue.reload();
+        const int row = queue.model()->rowOfSegment(proposed.first());
+        QVERIFY(row >= 0);
+        QCOMPARE(queue.model()->clipRow(row).status, store::SegmentStatus::Prelabeled);
+        QVERIFY(queue.model()->ensureFetched(row));
+        queue.table()->setFocus();
+        queue.table()->setCurrentIndex(queue.model()->index(row, 0));
+        QTest::keyClick(queue.table(), Qt::Key_A);
+        QCOMPARE(projectStore().segment(proposed.first())->status, store::SegmentStatus::Confirmed);
+        screenshot(QStringLiteral("modelloop_9_footage_proposals.png"));
     }
 
     void cleanupTestCase()
