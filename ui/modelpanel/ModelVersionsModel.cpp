@@ -20,8 +20,9 @@ struct FigureOfColumn {
 
 FigureOfColumn figureOf(int column)
 {
+    // Classes first (val, then test), then body parts: the figures most read sit left.
     const int k = column - ModelVersionsModel::FirstFigureColumn;
-    return {QLatin1String(kSplits[k / 6]), QLatin1String(kLevels[k / 3 % 2]), QLatin1String(kMeasures[k % 3])};
+    return {QLatin1String(kSplits[k / 3 % 2]), QLatin1String(kLevels[k / 6]), QLatin1String(kMeasures[k % 3])};
 }
 
 QString snapshotText(const QJsonObject& hyperParams)
@@ -60,7 +61,7 @@ int ModelVersionsModel::figureColumn(const QString& split, const QString& level,
         for (int l = 0; l < 2; ++l)
             for (int m = 0; m < 3; ++m)
                 if (split == QLatin1String(kSplits[s]) && level == QLatin1String(kLevels[l]) && measure == QLatin1String(kMeasures[m]))
-                    return FirstFigureColumn + s * 6 + l * 3 + m;
+                    return FirstFigureColumn + l * 6 + s * 3 + m;
     return -1;
 }
 
