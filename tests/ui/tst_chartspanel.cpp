@@ -12,6 +12,9 @@
 #include <QApplication>
 #include <QChartView>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
@@ -160,6 +163,62 @@ private Q_SLOTS:
             QVERIFY(std::isnan(v) || (v >= 0.0 && v <= 1.0));
         QCOMPARE(m_charts->findChild<QChartView*>("f1Chart")->chart()->series().size(), 1);
         grabTab(3, "charts_f1.png");
+    }
+
+    // While a fine-tune runs, Charts > Training draws the epochs reported so far (the worker's nested
+    // per-epoch objects), then returns to the stored curves.
+    void liveTrainingCurves()
+    {
+        const QJsonArray epochs = QJsonDocument::fromJson(R"json([
+            {"epoch":1,"train_loss":3.2,"train_top1":0.1,"seconds":4.5,"validation":{"loss":3.4,"classes":{"count":12,"top1":0.25}}},
+            {"epoch":2,"train_loss":2.6,"train_top1":0.3,"seconds":4.4,"validation":{"loss":3.0,"classes":{"count":12,"top1":0.5}}}
+        ])json").array();
+        const ui::TrainingCurves curves = ui::ChartData::trainingCurves(epochs);
+        QCOMPARE(curves.series.keys(), (QStringList{"train_loss", "train_top1", "val_loss", "val_top1"})); // no "seconds"
+        QCOMPARE(curves.series["val_top1"], (QVector<double>{0.25, 0.5}));
+        m_charts->showLiveTraining(epochs, "fine-tune (fast, head only)");
+        QVERIFY(m_charts->isShowingLiveTraining());
+        QChart* chart = m_charts->findChild<QChartView*>("trainingChart")->chart();
+        QCOMPARE(chart->series().size(), 4);
+        QVERIFY(chart->title().contains("epoch 2"));
+        grabTab(2, "charts_training_live.png");
+        m_charts->endLiveTraining();
+        QVERIFY(!m_charts->isShowingLiveTraining());
+        QCOMPARE(chart->series().size(), 3); // the stored curves of the selected version again
+    }
+
+    // Per-class F1 and the confusion matrix come from the active version's last evaluate when it stored one.
+    void f1AndConfusionFromTheLastEvaluate()
+    {
+        QJsonArray confusion;
+        for (int human = 0; human < 52; ++human) {
+            QJsonArray row;
+            for (int predicted = 0; predicted < 52; ++predicted)
+                row.append(human == 0 && predicted == 0 ? 3 : (human == 0 && predicted == 7 ? 1 : 0));
+            confusion.append(row);
+        }
+        QJsonArray f1;
+        for (int c = 0; c < 52; ++c)
+            f1.append(c == 0 ? 0.857 : 0.0);
+        store::ModelVersion evaluated;
+        evaluated.name = "evaluated";
+        evaluated.kind = "fine-tuned";
+        evaluated.metricsJson = QString::fromUtf8(QJsonDocument(QJsonObject{{"test", QJsonObject{
+            {"classes", QJsonObject{{"count", 4}, {"top1", 0.75}, {"per_class_f1", f1}}}, {"confusion", confusion},
+            {"plan", "p"}, {"source", "evaluate"}, {"measured", "2026-01-01T00:00:00"}}}}).toJson());
+        const auto id = m_project.store->addModelVersion(evaluated);
+        QVERIFY(id.ok());
+        const store::Id previous = m_project.store->activeModelVersion()->id;
+        QVERIFY(m_project.store->setActiveModelVersion(id.value()).ok());
+        m_charts->setConfusionGrouping(ui::ChartGrouping::Classes);
+        m_charts->reload();
+        QCOMPARE(m_charts->shownEvaluation().split, QString("test"));
+        QCOMPARE(m_charts->matrixData().total, 4);
+        QCOMPARE(m_charts->confusionMatrix()->count(0, 7), 1);
+        QVERIFY(m_charts->findChild<QChartView*>("f1Chart")->chart()->title().contains("last evaluate"));
+        grabTab(3, "charts_f1_evaluate.png");
+        QVERIFY(m_project.store->setActiveModelVersion(previous).ok());
+        m_charts->reload();
     }
 
     void cleanupTestCase()

@@ -467,6 +467,17 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         screenshot(QStringLiteral("modelloop_8_evaluated.png"));
         panel().grab().save(test::artifactPath(QStringLiteral("modelloop_model_dock.png")));
+        // Export: the version as a checkpoint (the authors' key layout, the app's meta), readable as a model again.
+        // (That the authors' code loads it strictly is checked with PyTorch in tst_modelloopcli.)
+        const QString exported = m_dir.filePath(QStringLiteral("exported.pth"));
+        QVERIFY(panel().exportSelected(exported));
+        const auto summary = worker::inspectModelFile(exported);
+        QVERIFY2(summary.ok(), qPrintable(summary.error()));
+        QVERIFY2(summary->format == QStringLiteral("mmaction2") || summary->format == QStringLiteral("mastudio"),
+                 qPrintable(summary->format));
+        QCOMPARE(summary->depth, 18);
+        QCOMPARE(summary->numClasses, 52);
+        QVERIFY(summary->usableAsModel && summary->refusal.isEmpty());
         // Per-class F1 and the confusion matrix now come from this evaluate.
         ChartsPanel* charts = panels().charts();
         charts->reload();
