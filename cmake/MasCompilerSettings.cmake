@@ -29,6 +29,8 @@ if(MAS_SANITIZE_THREAD)
   # also compiles exactly as in the normal build (ccache hits).
   add_compile_options("$<$<NOT:$<STREQUAL:$<TARGET_PROPERTY:NAME>,mas_model>>:-fsanitize=thread;-fno-omit-frame-pointer>")
   add_link_options(-fsanitize=thread)
+  # die_after_fork=0: the tests run the ffmpeg program through QProcess, which forks the
+  # multi-threaded test process and execs at once; TSan would otherwise kill the child.
   set(MAS_TEST_SANITIZER_ENV
-      "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=${MAS_SANITIZER_SUPPRESSIONS}/tsan.supp")
+      "TSAN_OPTIONS=halt_on_error=1:die_after_fork=0:second_deadlock_stack=1:history_size=4:suppressions=${MAS_SANITIZER_SUPPRESSIONS}/tsan.supp")
 endif()
