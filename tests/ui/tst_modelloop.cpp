@@ -18,6 +18,10 @@
 #include "review/ReviewQueueWidget.h"
 #include "shell/MainActions.h"
 #include "shell/PanelDocks.h"
+#include "shell/ProjectWorkspace.h"
+#include "timeline/TimelineGeometry.h"
+#include "timeline/TimelineStoreAdapter.h"
+#include "timeline/TimelineWidget.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -522,6 +526,28 @@ private Q_SLOTS:
                 proposed << s.id;
         QVERIFY2(segments->size() > before && !proposed.isEmpty(),
                  qPrintable(QString("%1 segments before, %2 after").arg(before).arg(segments->size())));
+        // On the timeline the proposal sits on its body part's track, where its edge drags like any segment's.
+        window->showVideo(videoId);
+        QTRY_VERIFY_WITH_TIMEOUT(window->player().hasVideo() && window->player().frameCount() == 48, 20000);
+        const store::Segment proposal = projectStore().segment(proposed.first()).value();
+        QVERIFY(proposal.classId >= 0);
+        const int track = window->workspace()->timelineAdapter().trackOfBodyPart(
+            projectStore().taxonomy().bodyPartOfClass(proposal.classId));
+        QVERIFY(track >= 0);
+        TimelineWidget& timeline = window->timeline();
+        timeline.fitRange(0, 48);
+        QCoreApplication::processEvents();
+        const TimelineGeometry g = timeline.geometry();
+        const int y = g.trackRect(track).center().y();
+        const QPoint edge(int(g.xOfFrame(double(proposal.endFrame))) - 1, y);
+        const QPoint target(int(g.xOfFrame(double(proposal.endFrame - 8))), y);
+        QTest::mousePress(&timeline, Qt::LeftButton, Qt::NoModifier, edge);
+        QTest::mouseMove(&timeline, (edge + target) / 2);
+        QTest::mouseMove(&timeline, target);
+        QTest::mouseRelease(&timeline, Qt::LeftButton, Qt::NoModifier, target);
+        QVERIFY2(projectStore().segment(proposal.id)->endFrame < proposal.endFrame,
+                 qPrintable(QString("end %1").arg(projectStore().segment(proposal.id)->endFrame)));
+        QCOMPARE(projectStore().segment(proposal.id)->startFrame, proposal.startFrame);
         // In the review queue as pre-labeled: A accepts one.
         QApplication::setActiveWindow(window.get());
         raiseDock(QStringLiteral("reviewDock"));
