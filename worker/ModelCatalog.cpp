@@ -19,15 +19,6 @@ namespace mas::worker {
 
 namespace {
 
-QString safeFolderName(const QString& name)
-{
-    QString s = name;
-    for (QChar& c : s)
-        if (!c.isLetterOrNumber() && c != '-' && c != '_' && c != '.')
-            c = '_';
-    return s;
-}
-
 // Copies `from` to `to` through a temporary file in the target's folder: fsync, then rename. A failed copy
 // leaves nothing under `to`.
 Status copyFileAtomically(const QString& from, const QString& to)
@@ -74,17 +65,12 @@ Result<QString> uniqueVersionName(store::ProjectStore& store, const QString& bas
     Result<QVector<store::ModelVersion>> all = store.modelVersions();
     if (!all)
         return Error{all.error()};
-    auto taken = [&](const QString& n) {
+    return firstFreeVersionName(base, store.cacheDir(), [&](const QString& n) {
         for (const store::ModelVersion& v : all.value())
             if (v.name == n)
                 return true;
-        return QFileInfo::exists(store.cacheDir() + "/models/" + safeFolderName(n));
-    };
-    QString name = base.trimmed().isEmpty() ? QString("model") : base.trimmed();
-    const QString stem = name;
-    for (int i = 2; taken(name); ++i)
-        name = QString("%1-%2").arg(stem).arg(i);
-    return name;
+        return false;
+    });
 }
 
 QString originOf(const QString& format)
@@ -170,7 +156,7 @@ Result<store::Id> importCheckpoint(store::ProjectStore& store, const QString& pa
     Result<QString> unique = uniqueVersionName(store, name.isEmpty() ? QFileInfo(source).completeBaseName() : name);
     if (!unique)
         return Error{unique.error()};
-    const QString target = store.cacheDir() + "/models/" + safeFolderName(unique.value()) + "/model.pth";
+    const QString target = modelCacheFolder(store.cacheDir(), unique.value()) + "/model.pth";
     if (const Status s = copyFileAtomically(source, target); !s)
         return Error{s.error()};
     store::ModelVersion v;

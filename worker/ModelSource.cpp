@@ -12,30 +12,17 @@ namespace mas::worker {
 
 namespace {
 
-QString safeFolderName(const QString& name)
-{
-    QString s = name;
-    for (QChar& c : s)
-        if (!c.isLetterOrNumber() && c != '-' && c != '_' && c != '.')
-            c = '_';
-    return s;
-}
-
 Result<QString> uniqueName(ProjectData& data, const QString& base)
 {
     Result<std::vector<ModelVersionRecord>> all = data.modelVersions();
     if (!all)
         return Error{all.error()};
-    auto taken = [&](const QString& n) {
+    return firstFreeVersionName(base, data.cacheDir(), [&](const QString& n) {
         for (const ModelVersionRecord& v : all.value())
             if (v.name == n)
                 return true;
-        return QFileInfo::exists(data.cacheDir() + "/models/" + safeFolderName(n));
-    };
-    QString name = base;
-    for (int i = 2; taken(name); ++i)
-        name = QString("%1-%2").arg(base).arg(i);
-    return name;
+        return false;
+    });
 }
 
 Result<std::optional<ModelVersionRecord>> findBySourceFile(ProjectData& data, const QString& path)
@@ -50,6 +37,26 @@ Result<std::optional<ModelVersionRecord>> findBySourceFile(ProjectData& data, co
 }
 
 } // namespace
+
+QString modelCacheFolder(const QString& cacheDir, const QString& versionName)
+{
+    QString folder = versionName;
+    for (QChar& c : folder)
+        if (!c.isLetterOrNumber() && c != '-' && c != '_' && c != '.')
+            c = '_';
+    return cacheDir + "/models/" + folder;
+}
+
+QString firstFreeVersionName(const QString& base, const QString& cacheDir,
+                             const std::function<bool(const QString&)>& takenByVersion)
+{
+    const QString stem = base.trimmed().isEmpty() ? QStringLiteral("model") : base.trimmed();
+    auto taken = [&](const QString& n) { return takenByVersion(n) || QFileInfo::exists(modelCacheFolder(cacheDir, n)); };
+    QString name = stem;
+    for (int i = 2; taken(name); ++i)
+        name = QString("%1-%2").arg(stem).arg(i);
+    return name;
+}
 
 ModelSource ModelSource::parse(const QString& text)
 {
@@ -131,7 +138,7 @@ Result<ModelVersionRecord> saveNewModelVersion(ProjectData& data, const model::M
     if (!name)
         return Error{name.error()};
     draft.name = name.value();
-    const QString folder = data.cacheDir() + "/models/" + safeFolderName(draft.name);
+    const QString folder = modelCacheFolder(data.cacheDir(), draft.name);
     if (!QDir().mkpath(folder))
         return Error{folder + ": cannot create the model folder"};
     draft.checkpointPath = folder + "/model.pt";

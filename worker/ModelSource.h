@@ -7,6 +7,8 @@
 #include "ProjectData.h"
 #include "video/ClipPipeline.h"
 
+#include <functional>
+
 namespace mas::worker {
 
 struct ModelSource {
@@ -36,6 +38,13 @@ Result<LoadedModel> loadModel(const ModelSource& source, ProjectData& data, mode
 // then the version record. `draft.name` is made unique (suffix -2, -3...). Returns the added record.
 Result<ModelVersionRecord> saveNewModelVersion(ProjectData& data, const model::ManetModel& model,
                                                ModelVersionRecord draft, const ClipPipelineConfig& pipeline);
+
+// Where a version's checkpoint lives in the project's cache: <cacheDir>/models/<name, unsafe characters as '_'>.
+QString modelCacheFolder(const QString& cacheDir, const QString& versionName);
+// `base` (trimmed; "model" when empty), else base-2, base-3...: the first name that `takenByVersion` says no
+// version has and whose cache folder does not exist yet.
+QString firstFreeVersionName(const QString& base, const QString& cacheDir,
+                             const std::function<bool(const QString&)>& takenByVersion);
 
 // The pipeline a checkpoint's metadata asks for (input_size, short_side); 224/256 when it says nothing.
 ClipPipelineConfig pipelineFromMetadata(const std::string& metadataJson, int segments);

@@ -330,6 +330,19 @@ const QVector<CliOption> kTrainOptions{
     {"--no-refresh", "", "", "do not pre-label the unconfirmed segments again with the new version"},
 };
 
+// The project (read-write) of a train / evaluate call, with the request's split plan set from --plan.
+Result<std::unique_ptr<store::ProjectStore>> openWithPlan(const ParsedOptions& o, ModelJobRequest* request)
+{
+    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(o.positional[0], store::OpenMode::ReadWrite);
+    if (!opened || !o.has("--plan"))
+        return opened;
+    Result<store::Id> plan = splitPlanIdByName(*opened.value(), o.value("--plan"));
+    if (!plan)
+        return Error{plan.error()};
+    request->splitPlanId = plan.value();
+    return opened;
+}
+
 int runTrain(CliContext& ctx)
 {
     ParsedOptions o;
@@ -361,16 +374,10 @@ int runTrain(CliContext& ctx)
     request.device = frontDoorDevice(o.value("--device"), false);
     if (o.positional.size() != 1)
         return fail(ctx, "usage: train P.mas [options] (see --help)", UsageError);
-    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(o.positional[0], store::OpenMode::ReadWrite);
+    Result<std::unique_ptr<store::ProjectStore>> opened = openWithPlan(o, &request);
     if (!opened)
         return fail(ctx, opened.error());
     store::ProjectStore& s = *opened.value();
-    if (o.has("--plan")) {
-        Result<store::Id> plan = splitPlanIdByName(s, o.value("--plan"));
-        if (!plan)
-            return fail(ctx, plan.error());
-        request.splitPlanId = plan.value();
-    }
     Result<store::Id> base = resolveModel(s, o.value("--model"), ctx.out);
     if (!base)
         return fail(ctx, base.error());
@@ -436,16 +443,10 @@ int runEvaluate(CliContext& ctx)
     request.device = frontDoorDevice(o.value("--device"), false);
     if (o.positional.size() != 1)
         return fail(ctx, "usage: evaluate P.mas --version V [--plan NAME] [--split train|val|test] [--json]", UsageError);
-    Result<std::unique_ptr<store::ProjectStore>> opened = store::ProjectStore::open(o.positional[0], store::OpenMode::ReadWrite);
+    Result<std::unique_ptr<store::ProjectStore>> opened = openWithPlan(o, &request);
     if (!opened)
         return fail(ctx, opened.error());
     store::ProjectStore& s = *opened.value();
-    if (o.has("--plan")) {
-        Result<store::Id> plan = splitPlanIdByName(s, o.value("--plan"));
-        if (!plan)
-            return fail(ctx, plan.error());
-        request.splitPlanId = plan.value();
-    }
     if (o.has("--version")) {
         Result<store::ModelVersion> v = findModelVersion(s, o.value("--version"));
         if (!v)

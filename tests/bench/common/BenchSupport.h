@@ -2,7 +2,13 @@
 // What several benchmark programs share: this process's memory figures, a sampler of resident memory while a
 // job runs, running the ffmpeg program, and long 1080p footage made in seconds (a one-minute encode joined by
 // stream copy).
+#include "store/ProjectStore.h"
+#include "store/VideoFolderImport.h"
+
 #include <QByteArray>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QString>
@@ -95,6 +101,39 @@ inline QString makeLongFootage(const QString& folder, int seconds, const QString
     if (!runFfmpeg({"-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-t", QString::number(seconds), video}, error))
         return {};
     return video;
+}
+
+// A new project at `projectPath` holding the one video `videoPath`; `videoId` gets its id.
+inline Result<std::unique_ptr<store::ProjectStore>> projectWithVideo(const QString& projectPath, const QString& videoPath,
+                                                                     store::Video* video, store::Id* videoId)
+{
+    Result<std::unique_ptr<store::ProjectStore>> created =
+        store::ProjectStore::create(projectPath, Taxonomy::builtinMa52(), QStringLiteral("bench"));
+    if (!created)
+        return created;
+    Result<store::Video> probed = store::probeVideoForStore(videoPath);
+    if (!probed)
+        return Error{probed.error()};
+    *video = probed.value();
+    video->path = videoPath;
+    Result<store::Id> id = created.value()->addVideo(*video);
+    if (!id)
+        return Error{id.error()};
+    *videoId = id.value();
+    return created;
+}
+
+// Runs the event loop until `done` or the timeout; false on timeout.
+template <typename F> bool waitUntil(F done, int ms = 10000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+    }
+    return true;
 }
 
 // Median, 95th percentile and maximum of a sample.

@@ -31,17 +31,7 @@ using namespace mas;
 
 namespace {
 
-template <typename F> bool waitUntil(F done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    }
-    return true;
-}
+using bench::waitUntil;
 
 // Steps the player forward one frame per tick at `hz` until `keepGoing` says stop (or `maxSteps`); returns the
 // frame-to-screen latency of each step in ms. Wraps to the start near the end of the video.
@@ -144,19 +134,13 @@ int main(int argc, char** argv)
     const QString video = bench::makeLongFootage(dir.path(), seconds, args.value("size"), &error);
     if (video.isEmpty())
         return std::fprintf(stderr, "cannot make the footage: %s\n", qPrintable(error)), 1;
+    store::Video record;
+    store::Id videoIdValue = 0;
     Result<std::unique_ptr<store::ProjectStore>> created =
-        store::ProjectStore::create(dir.filePath("long.mas"), Taxonomy::builtinMa52(), "bench");
+        bench::projectWithVideo(dir.filePath("long.mas"), video, &record, &videoIdValue);
     if (!created)
         return std::fprintf(stderr, "%s\n", qPrintable(created.error())), 1;
     store::ProjectStore& project = *created.value();
-    Result<store::Video> probed = store::probeVideoForStore(video);
-    if (!probed)
-        return std::fprintf(stderr, "%s\n", qPrintable(probed.error())), 1;
-    store::Video record = probed.value();
-    record.path = video;
-    Result<store::Id> videoId = project.addVideo(record);
-    if (!videoId)
-        return std::fprintf(stderr, "%s\n", qPrintable(videoId.error())), 1;
     Result<store::Id> model = worker::createModel(project, args.value("depth").toInt(), QString(), "bench-model",
                                                   args.value("input").toInt(), args.value("segments").toInt());
     if (!model)
@@ -178,7 +162,7 @@ int main(int argc, char** argv)
     worker::WorkerJobRunner runner(project);
     worker::ModelJobRequest request;
     request.kind = worker::ModelJobKind::PreLabel;
-    request.videoIds = {videoId.value()};
+    request.videoIds = {videoIdValue};
     request.windowFrames = args.value("window").toInt();
     request.strideFrames = args.value("stride").toInt();
     bool finished = false;

@@ -4,6 +4,7 @@
 //    raster, the widget's own paintEvent through QWidget::render).
 // 2. Frame-to-screen latency while stepping: from the step (key action) to the decoded frame
 //    painted in the VideoView, forward and backward, on a generated 640x360 H.264 video.
+#include "BenchSupport.h"
 #include "TestSupport.h"
 
 #include "player/FrameProvider.h"
@@ -132,18 +133,7 @@ void benchTimeline(int segments, double hours)
     }
 }
 
-// Waits (in the event loop) until `done` or the timeout; false on timeout.
-template <typename F> bool waitUntil(F done, int ms = 10000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    }
-    return true;
-}
+using mas::bench::waitUntil;
 
 void benchStepping(int steps)
 {

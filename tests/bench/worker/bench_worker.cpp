@@ -70,18 +70,13 @@ int benchLongFootage(const QString& folder, const QCommandLineParser& args)
     const QString video = bench::makeLongFootage(folder, seconds, size, &error);
     if (video.isEmpty())
         return std::fprintf(stderr, "cannot make the long footage: %s\n", qPrintable(error)), 1;
+    store::Video record;
+    store::Id videoId = 0;
     Result<std::unique_ptr<store::ProjectStore>> created =
-        store::ProjectStore::create(folder + "/long.mas", Taxonomy::builtinMa52(), "bench");
+        bench::projectWithVideo(folder + "/long.mas", video, &record, &videoId);
     if (!created)
         return std::fprintf(stderr, "%s\n", qPrintable(created.error())), 1;
     store::ProjectStore& project = *created.value();
-    Result<store::Video> probed = store::probeVideoForStore(video);
-    if (!probed)
-        return std::fprintf(stderr, "%s\n", qPrintable(probed.error())), 1;
-    store::Video record = probed.value();
-    record.path = video;
-    if (Result<store::Id> id = project.addVideo(record); !id)
-        return std::fprintf(stderr, "%s\n", qPrintable(id.error())), 1;
     std::printf("long footage: %d s of %s H.264 (%lld frames), made in %.1f s\n", seconds, qPrintable(size),
                 (long long)record.frameCount, t.elapsed() / 1000.0);
 
