@@ -80,6 +80,12 @@ void ShortcutSheetDialog::rebuild()
                     {{QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText), tr("Search classes")},
                      {tr("Enter (in search)"), tr("Apply the first matching class")},
                      {tr("Delete (in labels)"), tr("Remove the selected label")}});
+    addSectionItems(tr("Timeline and live coding"),
+                    {{tr("Page Down / Page Up"), tr("Next / previous segment of the active track (selects it; L loops it)")},
+                     {tr("Class hotkey, with Code live on"),
+                      tr("First press starts a segment of the class at the playhead minus the reaction offset; "
+                         "the second ends it (point-event classes: a one-frame segment)")},
+                     {QStringLiteral("Esc"), tr("Cancel the open live segments")}});
     addSectionItems(tr("Confusion matrix (focused)"),
                     {{tr("Arrows"), tr("Move between cells")}, {tr("Enter"), tr("Review the clips of the cell")}});
     addSectionItems(tr("Everywhere"),
