@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace mas::worker {
@@ -57,6 +58,13 @@ Status copyFileAtomically(const QString& from, const QString& to)
         QFile::remove(tmp);
         return Error{to + ": cannot rename the copied file into place"};
     }
+    // The rename is durable only once the folder's entry is on disk too.
+    const int folder = ::open(QFile::encodeName(QFileInfo(to).absolutePath()).constData(), O_RDONLY | O_DIRECTORY);
+    const bool folderSynced = folder >= 0 && ::fsync(folder) == 0;
+    if (folder >= 0)
+        ::close(folder);
+    if (!folderSynced)
+        return Error{QFileInfo(to).absolutePath() + ": cannot sync the folder to disk"};
     return Status::success();
 }
 
