@@ -106,7 +106,10 @@ private Q_SLOTS:
         for (const SegmentRow& r : rows.value())
             QCOMPARE(r.labels.first().annotator, QStringLiteral("coder"));
         // The media are not on this disk: their length and rate come from BORIS's media_info.
-        for (const store::Video& v : project.videos().value()) {
+        // Kept in a variable: a range-for over a temporary Result's value() would read a destroyed list.
+        const Result<QVector<store::Video>> videos = project.videos();
+        QVERIFY(videos.ok());
+        for (const store::Video& v : videos.value()) {
             QVERIFY(v.missing);
             QCOMPARE(v.durationSeconds, v.path.endsWith("clip1.mp4") ? 20.0 : 10.0);
             QCOMPARE(v.frameCount, v.path.endsWith("clip1.mp4") ? int64_t(500) : int64_t(300));
