@@ -570,20 +570,34 @@ int runModelsRollback(CliContext& ctx)
     return Success;
 }
 
+// A project opened read-write and one of its versions (by id or name): what `models delete|rename` change.
+struct ProjectVersion {
+    std::unique_ptr<store::ProjectStore> store;
+    store::ModelVersion version;
+};
+Result<ProjectVersion> openProjectVersion(const QString& project, const QString& versionRef)
+{
+    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(project, store::OpenMode::ReadWrite);
+    if (!s)
+        return Error{s.error()};
+    Result<store::ModelVersion> v = findModelVersion(*s.value(), versionRef);
+    if (!v)
+        return Error{v.error()};
+    return ProjectVersion{std::move(s.value()), v.value()};
+}
+
 int runModelsDelete(CliContext& ctx)
 {
     if (ctx.args.size() != 2 || ctx.args[0].startsWith("--"))
         return fail(ctx, "usage: models delete P.mas VERSION", UsageError);
-    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(ctx.args[0], store::OpenMode::ReadWrite);
-    if (!s)
-        return fail(ctx, s.error());
-    Result<store::ModelVersion> v = findModelVersion(*s.value(), ctx.args[1]);
-    if (!v)
-        return fail(ctx, v.error());
-    if (const Status d = deleteModelVersion(*s.value(), v->id); !d)
+    Result<ProjectVersion> pv = openProjectVersion(ctx.args[0], ctx.args[1]);
+    if (!pv)
+        return fail(ctx, pv.error());
+    const store::ModelVersion& v = pv->version;
+    if (const Status d = deleteModelVersion(*pv->store, v.id); !d)
         return fail(ctx, d.error());
-    ctx.out << "deleted model version " << v->name << " with its predictions"
-            << (v->active ? " (it was active: no version is active now)" : "") << Qt::endl;
+    ctx.out << "deleted model version " << v.name << " with its predictions"
+            << (v.active ? " (it was active: no version is active now)" : "") << Qt::endl;
     return Success;
 }
 
@@ -591,15 +605,12 @@ int runModelsRename(CliContext& ctx)
 {
     if (ctx.args.size() != 3 || ctx.args[0].startsWith("--"))
         return fail(ctx, "usage: models rename P.mas VERSION NAME", UsageError);
-    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(ctx.args[0], store::OpenMode::ReadWrite);
-    if (!s)
-        return fail(ctx, s.error());
-    Result<store::ModelVersion> v = findModelVersion(*s.value(), ctx.args[1]);
-    if (!v)
-        return fail(ctx, v.error());
-    if (const Status r = renameModelVersion(*s.value(), v->id, ctx.args[2]); !r)
+    Result<ProjectVersion> pv = openProjectVersion(ctx.args[0], ctx.args[1]);
+    if (!pv)
+        return fail(ctx, pv.error());
+    if (const Status r = renameModelVersion(*pv->store, pv->version.id, ctx.args[2]); !r)
         return fail(ctx, r.error());
-    ctx.out << "renamed model version " << v->name << " to " << ctx.args[2].trimmed() << Qt::endl;
+    ctx.out << "renamed model version " << pv->version.name << " to " << ctx.args[2].trimmed() << Qt::endl;
     return Success;
 }
 
