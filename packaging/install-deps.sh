@@ -10,6 +10,7 @@ PACKAGES=(
   libopencv-dev
   libavcodec-dev libavformat-dev libswscale-dev libavutil-dev libswresample-dev libavfilter-dev
   libsqlite3-dev sqlite3
+  libqt6sql6-psql postgresql-15 postgresql-client-15  # server projects (QPSQL) and the tests' throwaway cluster
   libtorch-dev python3-torch python3-numpy
   libopenblas0-openmp  # LibTorch's BLAS (Linear layers, head training): the reference libblas3 is ~15x slower
   ffmpeg xvfb xauth

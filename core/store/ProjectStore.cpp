@@ -5,11 +5,13 @@
 #include "store/ProjectStorage.h"
 #include "store/ProjectStoreImpl.h"
 #include "store/Schema.h"
+#include "store/ServerConnection.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
+#include <QStandardPaths>
 #include <QThread>
 #include <QUrl>
 
@@ -36,6 +38,8 @@ QString uniqueConnectionName()
 // durability settings took effect.
 Status connect(ProjectStore::Impl& d)
 {
+    if (d.isServer())
+        return connectServer(d, false);
     d.connectionName = uniqueConnectionName();
     d.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d.connectionName);
     if (!d.db.isValid())
@@ -106,8 +110,9 @@ Status backfillVerdicts(ProjectStore::Impl& d)
 Status migrate(ProjectStore::Impl& d, int fromVersion)
 {
     // A copy as it was, for anyone who must go back to the older app.
-    const QString backup = QStringLiteral("%1.schema%2.bak").arg(d.path).arg(fromVersion);
-    if (!QFileInfo::exists(backup)) {
+    // (A server migrates in one transaction, DDL included: it is all done or not at all.)
+    const QString backup = d.isServer() ? QString() : QStringLiteral("%1.schema%2.bak").arg(d.path).arg(fromVersion);
+    if (!backup.isEmpty() && !QFileInfo::exists(backup)) {
         Result<QSqlQuery> b = d.exec(QStringLiteral("VACUUM INTO ?"), {backup}); // SQLite-specific
         if (!b.ok())
             return Error{b.error()};
@@ -117,7 +122,7 @@ Status migrate(ProjectStore::Impl& d, int fromVersion)
         return tx.status();
     for (int v = fromVersion; v < kCurrentSchemaVersion; ++v) {
         for (const QString& statement : schema::migrationStatements(v)) {
-            Result<QSqlQuery> q = d.exec(statement);
+            Result<QSqlQuery> q = d.exec(d.dialect.ddl(statement));
             if (!q.ok())
                 return d.error(QStringLiteral("upgrading schema %1 to %2 failed: %3").arg(v).arg(v + 1).arg(q.error()));
         }
@@ -127,7 +132,7 @@ Status migrate(ProjectStore::Impl& d, int fromVersion)
     }
     if (Status s = setMeta(d, schema::kSchemaVersionKey, QString::number(kCurrentSchemaVersion)); !s.ok())
         return s;
-    QJsonObject before{{"schema", fromVersion}}, after{{"schema", kCurrentSchemaVersion}, {"backup", QFileInfo(backup).fileName()}};
+    QJsonObject before{{"schema", fromVersion}}, after{{"schema", kCurrentSchemaVersion}, {"backup", backup.isEmpty() ? QString() : QFileInfo(backup).fileName()}};
     if (Status s = d.logEdit(QStringLiteral("project.migrate"), QStringLiteral("project"), 0, before, after); !s.ok())
         return s;
     return tx.commit();
@@ -136,8 +141,8 @@ Status migrate(ProjectStore::Impl& d, int fromVersion)
 // Reads and checks project_meta; migrates when older and writable; loads the taxonomy.
 Status loadProject(ProjectStore::Impl& d)
 {
-    Result<QVariant> hasMeta = d.scalar(
-        QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'project_meta'"));
+    Result<QVariant> hasMeta = d.scalar(d.dialect.tableExists(), {QStringLiteral("project_meta")});
+    const QString kind = d.isServer() ? QStringLiteral("a PostgreSQL database") : QStringLiteral("a SQLite database");
     if (!hasMeta.ok()) {
         const QString e = hasMeta.error();
         if (e.contains(QLatin1String("not a database")) || e.contains(QLatin1String("malformed")))
@@ -145,13 +150,13 @@ Status loadProject(ProjectStore::Impl& d)
         return Error{e};
     }
     if (hasMeta->toInt() == 0)
-        return d.error(QStringLiteral("a SQLite database but not a MicroAction Studio project (no project_meta table)"));
+        return d.error(QStringLiteral("%1 but not a MicroAction Studio project (no project_meta table)").arg(kind));
     Result<QString> application = metaValue(d, schema::kApplicationKey);
     if (!application.ok())
         return Error{application.error()};
     if (application.value() != QLatin1String(schema::kApplicationValue))
-        return d.error(QStringLiteral("a SQLite database but not a MicroAction Studio project (application '%1')")
-                           .arg(application.value()));
+        return d.error(QStringLiteral("%1 but not a MicroAction Studio project (application '%2')")
+                           .arg(kind, application.value()));
     Result<QString> versionText = metaValue(d, schema::kSchemaVersionKey);
     if (!versionText.ok())
         return Error{versionText.error()};
@@ -185,12 +190,52 @@ Status loadProject(ProjectStore::Impl& d)
     if (!taxonomy.ok())
         return d.error(QStringLiteral("its stored taxonomy is unreadable: %1").arg(taxonomy.error()));
     d.taxonomy = taxonomy.value();
+    if (d.isServer()) {
+        // Videos of a server project are found under each client's own root.
+        const QString root = qEnvironmentVariable("MAS_VIDEO_ROOT");
+        const QString stored = metaValue(d, schema::kVideoRootKey).value();
+        d.dir = !root.isEmpty() ? QDir(root).absolutePath() : !stored.isEmpty() ? stored : QDir::currentPath();
+    }
     if (!d.readOnly && d.meta.lastAppVersion != appVersion()) {
         if (Status s = setMeta(d, schema::kLastAppVersionKey, appVersion()); !s.ok())
             return s;
         d.meta.lastAppVersion = appVersion();
     }
     return Status::success();
+}
+
+// Creates the schema and the meta rows in one transaction (all of it or nothing).
+Status buildProject(ProjectStore::Impl& d, const Taxonomy& taxonomy)
+{
+    Transaction tx(d);
+    if (!tx.status().ok())
+        return tx.status();
+    for (const QString& statement : schema::createStatements(kCurrentSchemaVersion)) {
+        Result<QSqlQuery> q = d.exec(d.dialect.ddl(statement));
+        if (!q.ok())
+            return Error{q.error()};
+    }
+    const qint64 created = nowMs();
+    const std::pair<const char*, QString> meta[] = {
+        {schema::kApplicationKey, QString::fromLatin1(schema::kApplicationValue)},
+        {schema::kSchemaVersionKey, QString::number(kCurrentSchemaVersion)},
+        {schema::kAppVersionKey, appVersion()},
+        {schema::kLastAppVersionKey, appVersion()},
+        {schema::kTaxonomyVersionKey, taxonomy.version()},
+        {schema::kTaxonomyTsvKey, taxonomy.toTsv()},
+        {schema::kCreatedKey, QString::number(created)},
+    };
+    for (const auto& [key, value] : meta)
+        if (Status s = setMeta(d, key, value); !s.ok())
+            return s;
+    if (d.isServer())
+        if (Status s = setMeta(d, schema::kVideoRootKey, d.dir); !s.ok())
+            return s;
+    if (Status s = d.logEdit(QStringLiteral("project.create"), QStringLiteral("project"), 0, {},
+                              {{"taxonomy", taxonomy.version()}, {"classes", taxonomy.classCount()}});
+        !s.ok())
+        return s;
+    return tx.commit();
 }
 
 // Takes the process lock for a writable open; decides read-only for PreferReadWrite.
@@ -222,7 +267,76 @@ Status lockForMode(ProjectStore::Impl& d)
 
 // ---------------------------------------------------------------------------------------------
 
+static Result<std::unique_ptr<ProjectStore::Impl>> serverImpl(const QString& url, OpenMode mode)
+{
+    Result<ServerUrl> parsed = ServerUrl::parse(url);
+    if (!parsed.ok())
+        return Error{parsed.error()};
+    auto d = std::make_unique<ProjectStore::Impl>();
+    d->server = parsed.value();
+    d->dialect.backend = Backend::PostgreSQL;
+    d->path = parsed->display();
+    const QString root = qEnvironmentVariable("MAS_VIDEO_ROOT");
+    d->dir = root.isEmpty() ? QDir::currentPath() : QDir(root).absolutePath();
+    d->mode = mode;
+    d->readOnly = mode == OpenMode::ReadOnly;
+    return d;
+}
+
 ProjectStore::ProjectStore(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::createOnServer(const QString& url, const Taxonomy& taxonomy,
+                                                                   const QString& annotator)
+{
+    Result<std::unique_ptr<Impl>> made = serverImpl(url, OpenMode::ReadWrite);
+    if (!made.ok())
+        return Error{made.error()};
+    std::unique_ptr<Impl> d = std::move(made).value();
+    if (taxonomy.classCount() == 0)
+        return d->error(QStringLiteral("the taxonomy has no classes"));
+    if (Status s = connectServer(*d, true); !s.ok())
+        return Error{s.error()};
+    if (Status s = decideServerMode(*d); !s.ok())
+        return Error{s.error()};
+    Result<QVariant> tables = d->scalar(QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"));
+    if (!tables.ok())
+        return Error{tables.error()};
+    if (tables->toInt() > 0) {
+        Result<QVariant> ours = d->scalar(d->dialect.tableExists(), {QStringLiteral("project_meta")});
+        return d->error(ours.ok() && ours->toInt() > 0
+                            ? QStringLiteral("a project already exists in this database; not overwriting a project")
+                            : QStringLiteral("the database is not empty (%1 tables); a project needs an empty database")
+                                  .arg(tables->toInt()));
+    }
+    if (Status s = buildProject(*d, taxonomy); !s.ok())
+        return Error{s.error()};
+    if (Status s = loadProject(*d); !s.ok())
+        return Error{s.error()};
+    std::unique_ptr<ProjectStore> store(new ProjectStore(std::move(d)));
+    if (!annotator.isEmpty())
+        if (Result<Id> a = store->setCurrentAnnotator(annotator); !a.ok())
+            return Error{a.error()};
+    return store;
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::openOnServer(const QString& url, OpenMode mode)
+{
+    Result<std::unique_ptr<Impl>> made = serverImpl(url, mode);
+    if (!made.ok())
+        return Error{made.error()};
+    std::unique_ptr<Impl> d = std::move(made).value();
+    if (Status s = connectServer(*d, false); !s.ok())
+        return Error{s.error()};
+    if (Status s = decideServerMode(*d); !s.ok())
+        return Error{s.error()};
+    if (Status s = loadProject(*d); !s.ok())
+        return Error{s.error()};
+    std::unique_ptr<ProjectStore> store(new ProjectStore(std::move(d)));
+    if (!store->isReadOnly())
+        if (Result<int> missing = store->refreshMissingFlags(); !missing.ok())
+            return Error{missing.error()};
+    return store;
+}
 ProjectStore::~ProjectStore() = default;
 
 ProjectStore::Impl::~Impl()
@@ -237,6 +351,8 @@ ProjectStore::Impl::~Impl()
 Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& path, const Taxonomy& taxonomy,
                                                            const QString& annotator)
 {
+    if (isServerUrl(path))
+        return createOnServer(path, taxonomy, annotator);
     auto d = std::make_unique<Impl>();
     d->path = QFileInfo(path).absoluteFilePath();
     d->dir = QFileInfo(d->path).absolutePath();
@@ -255,34 +371,7 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& path, 
         return Error{s.error()};
     }
     // All of it or nothing: a failed create leaves no half-made project behind.
-    Status built = [&]() -> Status {
-        Transaction tx(*d);
-        if (!tx.status().ok())
-            return tx.status();
-        for (const QString& statement : schema::createStatements(kCurrentSchemaVersion)) {
-            Result<QSqlQuery> q = d->exec(statement);
-            if (!q.ok())
-                return Error{q.error()};
-        }
-        const qint64 created = nowMs();
-        const std::pair<const char*, QString> meta[] = {
-            {schema::kApplicationKey, QString::fromLatin1(schema::kApplicationValue)},
-            {schema::kSchemaVersionKey, QString::number(kCurrentSchemaVersion)},
-            {schema::kAppVersionKey, appVersion()},
-            {schema::kLastAppVersionKey, appVersion()},
-            {schema::kTaxonomyVersionKey, taxonomy.version()},
-            {schema::kTaxonomyTsvKey, taxonomy.toTsv()},
-            {schema::kCreatedKey, QString::number(created)},
-        };
-        for (const auto& [key, value] : meta)
-            if (Status s = setMeta(*d, key, value); !s.ok())
-                return s;
-        if (Status s = d->logEdit(QStringLiteral("project.create"), QStringLiteral("project"), 0, {},
-                                  {{"taxonomy", taxonomy.version()}, {"classes", taxonomy.classCount()}});
-            !s.ok())
-            return s;
-        return tx.commit();
-    }();
+    Status built = buildProject(*d, taxonomy);
     if (!built.ok()) {
         d.reset();
         QFile::remove(QFileInfo(path).absoluteFilePath());
@@ -299,6 +388,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& path, 
 
 Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString& path, OpenMode mode)
 {
+    if (isServerUrl(path))
+        return openOnServer(path, mode);
     if (Status s = checkProjectFileBytes(path); !s.ok())
         return Error{s.error()};
     auto d = std::make_unique<Impl>();
@@ -336,6 +427,20 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openAnotherConnection() cons
     auto d2 = std::make_unique<Impl>();
     d2->path = d->path;
     d2->dir = d->dir;
+    if (d->isServer()) {
+        d2->server = d->server;
+        d2->dialect = d->dialect;
+        d2->mode = d->readOnly ? OpenMode::ReadOnly : OpenMode::ReadWrite;
+        d2->readOnly = d->readOnly;
+        if (Status s = connectServer(*d2, false); !s.ok())
+            return Error{s.error()};
+        if (Status s = loadProject(*d2); !s.ok())
+            return Error{s.error()};
+        d2->notice = d->notice;
+        d2->currentAnnotatorId = d->currentAnnotatorId;
+        d2->currentAnnotatorName = d->currentAnnotatorName;
+        return std::unique_ptr<ProjectStore>(new ProjectStore(std::move(d2)));
+    }
     d2->mode = d->readOnly ? OpenMode::ReadOnly : OpenMode::ReadWrite;
     d2->immutable = d->immutable;
     d2->mmapOff = d->mmapOff;
@@ -356,19 +461,28 @@ QString ProjectStore::projectDir() const { return d->dir; }
 
 QString ProjectStore::cacheDir() const
 {
-    const QString dir = d->path + QStringLiteral(".cache");
+    const QString dir = d->isServer() ? serverCacheDir(*d->server) : d->path + QStringLiteral(".cache");
     QDir().mkpath(dir);
     return dir;
 }
 
 bool ProjectStore::isReadOnly() const { return d->readOnly; }
-QString ProjectStore::connectionSettings() const { return describeConnection(*d); }
+QString ProjectStore::connectionSettings() const
+{
+    return d->isServer() ? describeServerConnection(*d) : describeConnection(*d);
+}
 QString ProjectStore::notice() const { return d->notice; }
 ProjectMeta ProjectStore::meta() const { return d->meta; }
 const Taxonomy& ProjectStore::taxonomy() const { return d->taxonomy; }
 
 Result<QString> ProjectStore::integrityCheck() const
 {
+    if (d->isServer()) {
+        // The server keeps its pages consistent itself (checksums, WAL); what can be checked here is
+        // that the database answers.
+        Result<QVariant> v = d->scalar(QStringLiteral("SELECT 'ok'"));
+        return v.ok() ? Result<QString>(v->toString()) : Result<QString>(Error{v.error()});
+    }
     Result<QSqlQuery> q = d->exec(QStringLiteral("PRAGMA integrity_check"));
     if (!q.ok())
         return Error{q.error()};

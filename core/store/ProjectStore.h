@@ -169,6 +169,9 @@ public:
 
 private:
     explicit ProjectStore(std::unique_ptr<Impl> impl);
+    static Result<std::unique_ptr<ProjectStore>> createOnServer(const QString& url, const Taxonomy& taxonomy,
+                                                                const QString& annotator);
+    static Result<std::unique_ptr<ProjectStore>> openOnServer(const QString& url, OpenMode mode);
     std::unique_ptr<Impl> d;
 };
 

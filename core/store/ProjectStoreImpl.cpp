@@ -13,6 +13,11 @@ Error ProjectStore::Impl::sqlError(const QString& what, const QSqlQuery& query) 
 {
     const QSqlError e = query.lastError();
     QString text = e.databaseText().isEmpty() ? e.text() : e.databaseText();
+    // Callers tell constraint failures apart by SQLite's words; PostgreSQL's are mapped to them.
+    if (isServer() && SqlDialect::isUniqueViolation(e))
+        text = QStringLiteral("UNIQUE constraint failed (%1)").arg(text.trimmed());
+    else if (isServer() && SqlDialect::isForeignKeyViolation(e))
+        text = QStringLiteral("FOREIGN KEY constraint failed (%1)").arg(text.trimmed());
     if (text.contains(QLatin1String("database is locked")))
         text += QStringLiteral(" (another connection kept it busy for more than 5 s)");
     return error(QStringLiteral("%1 failed: %2").arg(what, text));
@@ -30,6 +35,15 @@ Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantLis
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
+    if (dialect.inlinesValues()) {
+        QVariantList values;
+        values.reserve(binds.size());
+        for (const QVariant& v : binds)
+            values << notNullText(v);
+        if (!q.exec(SqlDialect::inlineBinds(sql, values, db.driver())))
+            return sqlError(sql.section(' ', 0, 2), q);
+        return q;
+    }
     if (!q.prepare(sql))
         return sqlError(sql.section(' ', 0, 2), q);
     for (int i = 0; i < binds.size(); ++i)
@@ -137,7 +151,7 @@ Transaction::Transaction(ProjectStore::Impl& impl) : m_impl(impl)
     }
     if (impl.transactionDepth > 0)
         m_savepoint = QStringLiteral("mas_nested_%1").arg(impl.transactionDepth);
-    Result<QSqlQuery> q = impl.exec(m_savepoint.isEmpty() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("SAVEPOINT ") + m_savepoint);
+    Result<QSqlQuery> q = impl.exec(m_savepoint.isEmpty() ? impl.dialect.beginWrite() : QStringLiteral("SAVEPOINT ") + m_savepoint);
     if (!q.ok()) {
         m_status = Error{q.error()};
     } else {

@@ -2,6 +2,8 @@
 // Internal to core/store: the state behind a ProjectStore and the SQL helpers its parts share.
 #include "store/ProjectLock.h"
 #include "store/ProjectStore.h"
+#include "store/ServerUrl.h"
+#include "store/SqlDialect.h"
 
 #include <QJsonObject>
 #include <QSqlDatabase>
@@ -11,8 +13,10 @@
 namespace mas::store {
 
 struct ProjectStore::Impl {
-    QString path;            // absolute
-    QString dir;             // folder of the file
+    QString path;            // absolute; for a server project its URL without password
+    QString dir;             // folder of the file; for a server project the video root (MAS_VIDEO_ROOT, or the stored one)
+    SqlDialect dialect;      // SQLite file or PostgreSQL server
+    std::optional<ServerUrl> server; // set for a server project
     QString connectionName;  // unique per connection
     QSqlDatabase db;
     OpenMode mode = OpenMode::ReadWrite;
@@ -27,6 +31,7 @@ struct ProjectStore::Impl {
     bool immutable = false;            // read-only media: opened with SQLite's immutable=1 (no -shm possible)
     bool mmapOff = false;              // removable or network mount: no memory-mapped reads
 
+    bool isServer() const { return dialect.isServer(); }
     ~Impl();
 
     // "P.mas: <what>: <driver message>"
@@ -55,7 +60,7 @@ struct ProjectStore::Impl {
     QString toAbsolute(const QString& projectRelative) const;
 };
 
-// BEGIN IMMEDIATE .. COMMIT, rolled back unless commit() succeeded. IMMEDIATE takes the write lock up
+// BEGIN IMMEDIATE (SQLite) or BEGIN (PostgreSQL) .. COMMIT, rolled back unless commit() succeeded. IMMEDIATE takes the write lock up
 // front, so two connections never deadlock upgrading read locks. Inside another open Transaction
 // (ProjectStore::inOneTransaction) it is a SAVEPOINT: its commit is kept only if the outer one commits.
 class Transaction {

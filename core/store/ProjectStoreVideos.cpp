@@ -85,7 +85,7 @@ Result<int> ProjectStore::importVideos(const QVector<NewVideo>& newVideos, const
         const QString relative = d->toProjectRelative(v.path);
         bindVideo(insert, v, relative, !QFileInfo::exists(d->toAbsolute(relative)));
         if (!insert.exec()) {
-            if (insert.lastError().databaseText().contains(QLatin1String("UNIQUE")))
+            if (SqlDialect::isUniqueViolation(insert.lastError()))
                 return d->error(QStringLiteral("the video %1 is already in the project").arg(relative));
             return d->sqlError(QStringLiteral("adding the video %1").arg(relative), insert);
         }

@@ -24,6 +24,8 @@ inline constexpr char kLastAppVersionKey[] = "last_app_version";
 inline constexpr char kTaxonomyVersionKey[] = "taxonomy_version";
 inline constexpr char kTaxonomyTsvKey[] = "taxonomy_tsv";
 inline constexpr char kCreatedKey[] = "created_ms";
+// Server projects only: the folder video paths are relative to, unless MAS_VIDEO_ROOT says otherwise.
+inline constexpr char kVideoRootKey[] = "video_root";
 // Marks the file as ours (a SQLite file with tables of the same name is not enough).
 inline constexpr char kApplicationKey[] = "application";
 inline constexpr char kApplicationValue[] = "MicroAction Studio";

@@ -2,6 +2,7 @@
 // and what the GUI asks of it (clip rows with filters, counts, edit log) checked.
 #include "StoreTestSupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QThread>
 #include <QtTest>
@@ -13,6 +14,7 @@ class TestProjectStore : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void createAndReopenKeepsEveryEntity();
     void segmentStatusFollowsItsLabels();
     void clipRowsFilterByStatusClassBodyPartParticipantAndScore();
@@ -27,11 +29,19 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
+    test::ProjectLocations m_loc{m_dir};
 };
+
+void TestProjectStore::initTestCase()
+{
+    if (const QString why = m_loc.unavailable(); !why.isEmpty())
+        QSKIP(qPrintable(why));
+    qInfo("back end: %s", qPrintable(test::ProjectLocations::backendName()));
+}
 
 void TestProjectStore::createAndReopenKeepsEveryEntity()
 {
-    const QString path = m_dir.filePath("roundtrip.mas");
+    const QString path = m_loc.project("roundtrip.mas");
     Id video = 0, segment = 0, label = 0, model = 0, child = 0, plan = 0, participant = 0;
     {
         auto s = test::createProject(path, "alice");
@@ -106,7 +116,10 @@ void TestProjectStore::createAndReopenKeepsEveryEntity()
 
     const QVector<ModelVersion> models = s.modelVersions().value();
     QCOMPARE(models.size(), 2);
-    QCOMPARE(models[0].checkpointPath, QString("roundtrip.mas.cache/models/base.pt"));
+    // Stored relative to the project's folder (a file's own; a server project's video root).
+    QCOMPARE(models[0].checkpointPath, QDir(s.projectDir()).relativeFilePath(s.cacheDir() + "/models/base.pt"));
+    if (!test::ProjectLocations::serverBackend())
+        QCOMPARE(models[0].checkpointPath, QString("roundtrip.mas.cache/models/base.pt"));
     QCOMPARE(models[1].parentId, model);
     QVERIFY(models[1].active);
     QVERIFY(!models[0].active);
@@ -139,7 +152,7 @@ void TestProjectStore::createAndReopenKeepsEveryEntity()
 
 void TestProjectStore::segmentStatusFollowsItsLabels()
 {
-    auto s = test::createProject(m_dir.filePath("verdict.mas"));
+    auto s = test::createProject(m_loc.project("verdict.mas"));
     const Id bob = s->ensureAnnotator("bob").value();
     const Id video = s->addVideo(test::fakeVideo("a.mp4")).value();
     const Id seg = s->addSegment(video, 0, 90).value();
@@ -168,7 +181,7 @@ void TestProjectStore::segmentStatusFollowsItsLabels()
 
 void TestProjectStore::clipRowsFilterByStatusClassBodyPartParticipantAndScore()
 {
-    auto s = test::createProject(m_dir.filePath("filters.mas"));
+    auto s = test::createProject(m_loc.project("filters.mas"));
     const Id p1 = s->ensureParticipant("0001").value();
     const Id p2 = s->ensureParticipant("0002").value();
     const Id v1 = s->addVideo(test::fakeVideo("v1.mp4", p1)).value();
@@ -236,7 +249,7 @@ void TestProjectStore::clipRowsFilterByStatusClassBodyPartParticipantAndScore()
 
 void TestProjectStore::countsForProjectInfo()
 {
-    auto s = test::createProject(m_dir.filePath("counts.mas"));
+    auto s = test::createProject(m_loc.project("counts.mas"));
     const Id v = s->addVideo(test::fakeVideo("v.mp4")).value();
     QVector<Id> segs;
     QVERIFY(s->addSegments({{v, 0, 10, {}}, {v, 10, 20, {}}, {v, 20, 30, {}}}, {}, &segs).ok());
@@ -258,7 +271,7 @@ void TestProjectStore::countsForProjectInfo()
 
 void TestProjectStore::everyEditIsLoggedWithBeforeAndAfter()
 {
-    auto s = test::createProject(m_dir.filePath("log.mas"), "carol");
+    auto s = test::createProject(m_loc.project("log.mas"), "carol");
     const Id v = s->addVideo(test::fakeVideo("v.mp4")).value();
     const Id seg = s->addSegment(v, 0, 30).value();
     const Id l = s->addLabel(seg, 3, LabelStatus::Prelabeled).value();
@@ -280,7 +293,7 @@ void TestProjectStore::everyEditIsLoggedWithBeforeAndAfter()
 
 void TestProjectStore::cancelledBulkInsertLeavesNoRows()
 {
-    auto s = test::createProject(m_dir.filePath("cancel.mas"));
+    auto s = test::createProject(m_loc.project("cancel.mas"));
     QVector<Video> videos;
     for (int i = 0; i < 2000; ++i)
         videos << test::fakeVideo(QString("clips/%1.mp4").arg(i));
@@ -314,7 +327,7 @@ void TestProjectStore::cancelledBulkInsertLeavesNoRows()
 
 void TestProjectStore::invalidEditsAreRefusedWithReasons()
 {
-    auto s = test::createProject(m_dir.filePath("invalid.mas"));
+    auto s = test::createProject(m_loc.project("invalid.mas"));
     const Id v = s->addVideo(test::fakeVideo("v.mp4")).value();
     Result<Id> backwards = s->addSegment(v, 30, 10);
     QVERIFY(!backwards.ok());
@@ -332,7 +345,7 @@ void TestProjectStore::invalidEditsAreRefusedWithReasons()
 
 void TestProjectStore::readOnlyStoreRefusesEdits()
 {
-    const QString path = m_dir.filePath("ro.mas");
+    const QString path = m_loc.project("ro.mas");
     test::createProject(path);
     auto ro = ProjectStore::open(path, OpenMode::ReadOnly);
     QVERIFY2(ro.ok(), qPrintable(ro.error()));
@@ -345,7 +358,7 @@ void TestProjectStore::readOnlyStoreRefusesEdits()
 
 void TestProjectStore::anotherConnectionWorksOnAnotherThread()
 {
-    const QString path = m_dir.filePath("threads.mas");
+    const QString path = m_loc.project("threads.mas");
     auto s = test::createProject(path);
     const Id v = s->addVideo(test::fakeVideo("v.mp4")).value();
     QString threadError;
@@ -380,7 +393,7 @@ void TestProjectStore::customTaxonomyIsStoredWithTheProject()
     f.close();
     Result<Taxonomy> t = Taxonomy::fromTsvFile(tsvPath);
     QVERIFY2(t.ok(), qPrintable(t.error()));
-    const QString path = m_dir.filePath("custom.mas");
+    const QString path = m_loc.project("custom.mas");
     QVERIFY(ProjectStore::create(path, t.value(), "lab").ok());
     QFile::remove(tsvPath); // the project must not need the file any more
     auto s = ProjectStore::open(path);
@@ -392,7 +405,7 @@ void TestProjectStore::customTaxonomyIsStoredWithTheProject()
 
 void TestProjectStore::createRefusesToOverwrite()
 {
-    const QString path = m_dir.filePath("once.mas");
+    const QString path = m_loc.project("once.mas");
     test::createProject(path);
     Result<std::unique_ptr<ProjectStore>> again = ProjectStore::create(path, Taxonomy::builtinMa52());
     QVERIFY(!again.ok());

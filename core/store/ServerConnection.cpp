@@ -1,0 +1,150 @@
+#include "store/ServerConnection.h"
+
+#include <QDir>
+#include <QSqlError>
+#include <QStandardPaths>
+#include <QThread>
+
+#include <atomic>
+
+namespace mas::store {
+namespace {
+
+QString serverConnectionName()
+{
+    static std::atomic<qint64> counter{0};
+    return QStringLiteral("mas_server_%1_%2").arg(++counter).arg(reinterpret_cast<quintptr>(QThread::currentThreadId()), 0, 16);
+}
+
+void configure(QSqlDatabase& db, const ServerUrl& url)
+{
+    if (!url.host.isEmpty())
+        db.setHostName(url.host);
+    if (url.port > 0)
+        db.setPort(url.port);
+    db.setDatabaseName(url.dbname);
+    if (!url.user.isEmpty())
+        db.setUserName(url.user);
+    // No password here ever: libpq reads PGPASSWORD / ~/.pgpass itself.
+    QStringList options{QStringLiteral("application_name=mastudio")};
+    if (!url.sslmode.isEmpty())
+        options << QStringLiteral("sslmode=") + url.sslmode;
+    options << QStringLiteral("connect_timeout=") + (url.connectTimeout.isEmpty() ? QStringLiteral("10") : url.connectTimeout);
+    db.setConnectOptions(options.join(';'));
+}
+
+QString driverMessage(const QSqlError& e)
+{
+    QString m = e.databaseText().isEmpty() ? e.text() : e.databaseText();
+    return m.trimmed().replace('\n', ' ');
+}
+
+bool isMissingDatabase(const QSqlError& e)
+{
+    return e.nativeErrorCode() == QLatin1String("3D000") || driverMessage(e).contains(QLatin1String("does not exist"));
+}
+
+QString quoteIdentifier(const QString& name)
+{
+    QString q = name;
+    q.replace('"', QStringLiteral("\"\""));
+    return '"' + q + '"';
+}
+
+Status createDatabase(ProjectStore::Impl& d)
+{
+    const QString name = serverConnectionName();
+    Status result = [&]() -> Status {
+        QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        configure(admin, d.server->withDatabase(QStringLiteral("postgres")));
+        if (!admin.open())
+            return d.error(QStringLiteral("the database does not exist and the server's 'postgres' database could not be "
+                                          "reached to create it (%1)").arg(driverMessage(admin.lastError())));
+        QSqlQuery q(admin);
+        // template0 with UTF-8: a project's text is Unicode whatever the server's default is.
+        if (!q.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING 'UTF8'").arg(quoteIdentifier(d.server->dbname))))
+            return d.error(QStringLiteral("the database does not exist and could not be created (%1); ask the server's "
+                                          "administrator for it or for CREATEDB").arg(driverMessage(q.lastError())));
+        return Status::success();
+    }();
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+} // namespace
+
+Status connectServer(ProjectStore::Impl& d, bool createMissingDatabase)
+{
+    d.connectionName = serverConnectionName();
+    d.db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), d.connectionName);
+    if (!d.db.isValid())
+        return d.error(QStringLiteral("the Qt PostgreSQL driver (QPSQL, Debian package libqt6sql6-psql) is not installed"));
+    configure(d.db, *d.server);
+    if (!d.db.open()) {
+        const QSqlError e = d.db.lastError();
+        if (!(createMissingDatabase && isMissingDatabase(e)))
+            return d.error(QStringLiteral("cannot connect (%1)").arg(driverMessage(e)));
+        if (Status s = createDatabase(d); !s.ok())
+            return s;
+        if (!d.db.open())
+            return d.error(QStringLiteral("cannot connect (%1)").arg(driverMessage(d.db.lastError())));
+    }
+    // Notices (e.g. "relation exists, skipping") are not errors; times are stored as numbers.
+    QStringList settings{QStringLiteral("SET client_min_messages = warning")};
+    if (d.readOnly)
+        settings << QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    for (const QString& s : settings)
+        if (Result<QSqlQuery> q = d.exec(s); !q.ok())
+            return Error{q.error()};
+    return Status::success();
+}
+
+Status decideServerMode(ProjectStore::Impl& d)
+{
+    d.readOnly = d.mode == OpenMode::ReadOnly;
+    if (d.readOnly)
+        return Status::success();
+    Result<QVariant> standby = d.scalar(QStringLiteral("SELECT pg_is_in_recovery()"));
+    if (!standby.ok())
+        return Error{standby.error()};
+    Result<QVariant> mayEdit = d.scalar(QStringLiteral(
+        "SELECT CASE WHEN to_regclass('segments') IS NULL THEN true ELSE has_table_privilege('segments', 'UPDATE') END"));
+    if (!mayEdit.ok())
+        return Error{mayEdit.error()};
+    QString why;
+    if (standby->toBool())
+        why = QStringLiteral("the server is a read-only standby");
+    else if (!mayEdit->toBool())
+        why = QStringLiteral("the role %1 may not edit this project").arg(d.db.userName().isEmpty() ? QStringLiteral("in use") : d.db.userName());
+    if (why.isEmpty())
+        return Status::success();
+    if (d.mode == OpenMode::ReadWrite)
+        return d.error(why + QStringLiteral("; open it read-only or ask a curator for rights"));
+    d.readOnly = true;
+    d.notice = why + QStringLiteral("; opened read-only");
+    Result<QSqlQuery> q = d.exec(QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"));
+    return q.ok() ? Status::success() : Status(Error{q.error()});
+}
+
+QString describeServerConnection(const ProjectStore::Impl& d)
+{
+    auto value = [&](const QString& sql) {
+        Result<QVariant> v = d.scalar(sql);
+        return v.ok() ? v->toString() : QStringLiteral("?");
+    };
+    return QStringLiteral("server=PostgreSQL %1 database=%2 user=%3 ssl=%4 read_only=%5")
+        .arg(value(QStringLiteral("SHOW server_version")), d.server->dbname, value(QStringLiteral("SELECT current_user")),
+             value(QStringLiteral("SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)")), d.readOnly ? QStringLiteral("1") : QStringLiteral("0"));
+}
+
+QString serverCacheDir(const ServerUrl& url)
+{
+    QString base = qEnvironmentVariable("XDG_CACHE_HOME");
+    if (base.isEmpty())
+        base = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    if (base.isEmpty())
+        base = QDir::homePath() + QStringLiteral("/.cache");
+    return base + QStringLiteral("/MicroActionStudio/servers/") + url.cacheKey();
+}
+
+} // namespace mas::store
