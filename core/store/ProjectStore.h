@@ -1,4 +1,8 @@
 #pragma once
+// A project is a file (`*.mas`, SQLite) or a database on a PostgreSQL server named by a
+// `postgresql://` URL (see ServerUrl.h); open() and create() take either, and everything below works
+// the same on both. What follows describes the file; a server does its own locking and durability.
+//
 // The project file (`*.mas`): one SQLite database per project holding videos (by path relative to
 // the project file), segments, labels, model versions, predictions, split plans and an append-only
 // edit log. Big blobs (frame indexes, thumbnails, features, checkpoints) live in files under
@@ -42,6 +46,12 @@ public:
     static Result<std::unique_ptr<ProjectStore>> open(const QString& path, OpenMode mode = OpenMode::ReadWrite);
     // Another connection to the same file for the calling thread (shares this process's lock).
     Result<std::unique_ptr<ProjectStore>> openAnotherConnection() const;
+
+    // A copy of this whole project at `destination`, a new file or an empty (or missing) server
+    // database: every row of every table with its id, the edit log and meta included, so that the
+    // copy's exports are byte-identical (`project push` / `project pull`). A server copy finds its
+    // videos under this project's folder (its video root). Returns the copy, open read-write.
+    Result<std::unique_ptr<ProjectStore>> copyTo(const QString& destination) const;
 
     // --- the file ---------------------------------------------------------------------------
     QString path() const;            // absolute path of the .mas file

@@ -17,7 +17,17 @@ Result<ServerUrl> ServerUrl::parse(const QString& text)
 {
     if (!isServerUrl(text))
         return Error{QStringLiteral("%1: not a postgresql:// URL").arg(text)};
-    const QUrl url(text, QUrl::StrictMode);
+    // libpq takes a socket folder percent-encoded as the host (postgresql://%2Frun%2Fpostgresql/db),
+    // which QUrl refuses as a host name: it is moved to ?host= first.
+    QString normalised = text;
+    QString socketHost;
+    static const QRegularExpression encodedHost(QStringLiteral("^(postgres(?:ql)?://)((?:[^/?#@]*@)?)(%2F[^/?#:]*)((?::\\d+)?)(.*)$"),
+                                                QRegularExpression::CaseInsensitiveOption);
+    if (const QRegularExpressionMatch m = encodedHost.match(text); m.hasMatch()) {
+        socketHost = QUrl::fromPercentEncoding(m.captured(3).toUtf8());
+        normalised = m.captured(1) + m.captured(2) + QStringLiteral("localhost") + m.captured(4) + m.captured(5);
+    }
+    const QUrl url(normalised, QUrl::StrictMode);
     // Shown without its password in any error.
     QUrl shown = url;
     shown.setPassword(QString());
@@ -25,7 +35,7 @@ Result<ServerUrl> ServerUrl::parse(const QString& text)
     if (!url.isValid())
         return Error{QStringLiteral("%1: not a valid URL (%2)").arg(name, url.errorString())};
     ServerUrl s;
-    s.host = url.host(QUrl::FullyDecoded);
+    s.host = socketHost.isEmpty() ? url.host(QUrl::FullyDecoded) : socketHost;
     s.port = url.port(-1);
     s.user = url.userName(QUrl::FullyDecoded);
     s.dbname = url.path(QUrl::FullyDecoded);

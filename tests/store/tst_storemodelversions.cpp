@@ -12,12 +12,14 @@ using namespace mas::store;
 class TestStoreModelVersions : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void renameKeepsNamesUnique();
     void deleteTakesPredictionsAndReparentsChildren();
     void deletingTheActiveVersionLeavesNoneActive();
 
 private:
     QTemporaryDir m_dir;
+    test::ProjectLocations m_loc{m_dir};
 };
 
 namespace {
@@ -43,9 +45,15 @@ Id addSegmentWithVideo(ProjectStore& s, const QString& path)
 
 } // namespace
 
+void TestStoreModelVersions::initTestCase()
+{
+    if (const QString why = m_loc.unavailable(); !why.isEmpty())
+        QSKIP(qPrintable(why));
+}
+
 void TestStoreModelVersions::renameKeepsNamesUnique()
 {
-    auto s = test::createProject(m_dir.filePath("rename.mas"));
+    auto s = test::createProject(m_loc.project("rename.mas"));
     QVERIFY(s);
     const Id a = addVersion(*s, "authors");
     const Id b = addVersion(*s, "tuned", a);
@@ -60,14 +68,14 @@ void TestStoreModelVersions::renameKeepsNamesUnique()
     QCOMPARE(s->modelVersion(b)->name, QString("tuned"));
     QCOMPARE(s->editLog(1).value().first().action, QString("model.rename"));
     s.reset();
-    Result<std::unique_ptr<ProjectStore>> reopened = ProjectStore::open(m_dir.filePath("rename.mas"));
+    Result<std::unique_ptr<ProjectStore>> reopened = ProjectStore::open(m_loc.project("rename.mas"));
     QVERIFY(reopened.ok());
     QCOMPARE(reopened.value()->modelVersion(a)->name, QString("MA-52 authors"));
 }
 
 void TestStoreModelVersions::deleteTakesPredictionsAndReparentsChildren()
 {
-    auto s = test::createProject(m_dir.filePath("delete.mas"));
+    auto s = test::createProject(m_loc.project("delete.mas"));
     QVERIFY(s);
     const Id base = addVersion(*s, "base");
     const Id middle = addVersion(*s, "middle", base);
@@ -105,7 +113,7 @@ void TestStoreModelVersions::deleteTakesPredictionsAndReparentsChildren()
 
 void TestStoreModelVersions::deletingTheActiveVersionLeavesNoneActive()
 {
-    auto s = test::createProject(m_dir.filePath("active.mas"));
+    auto s = test::createProject(m_loc.project("active.mas"));
     QVERIFY(s);
     const Id base = addVersion(*s, "base");
     const Id tuned = addVersion(*s, "tuned", base);
@@ -114,7 +122,7 @@ void TestStoreModelVersions::deletingTheActiveVersionLeavesNoneActive()
     QVERIFY(!s->activeModelVersion().has_value()); // not silently the parent: the user picks
     QCOMPARE(s->modelVersions()->size(), 1);
     s.reset();
-    Result<std::unique_ptr<ProjectStore>> reopened = ProjectStore::open(m_dir.filePath("active.mas"));
+    Result<std::unique_ptr<ProjectStore>> reopened = ProjectStore::open(m_loc.project("active.mas"));
     QVERIFY(reopened.ok());
     QVERIFY(!reopened.value()->activeModelVersion().has_value());
     QCOMPARE(reopened.value()->integrityCheck().value(), QString("ok"));

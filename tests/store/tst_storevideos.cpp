@@ -29,6 +29,7 @@ private Q_SLOTS:
 private:
     QString makeClipsFolder(const QString& name);
     QTemporaryDir m_dir;
+    test::ProjectLocations m_loc{m_dir};
     QString m_videoA; // generated once, copied where needed; four different contents
     QString m_videoB;
     QString m_videoC;
@@ -37,6 +38,8 @@ private:
 
 void TestStoreVideos::initTestCase()
 {
+    if (const QString why = m_loc.unavailable(); !why.isEmpty())
+        QSKIP(qPrintable(why));
     QVERIFY(m_dir.isValid());
     m_videoA = m_dir.filePath("a.mp4");
     m_videoB = m_dir.filePath("b.mp4");
@@ -78,7 +81,7 @@ QString TestStoreVideos::makeClipsFolder(const QString& name)
 void TestStoreVideos::importSkipsCorruptVideosAndKeepsTheRest()
 {
     const QString clips = makeClipsFolder("import1");
-    auto s = test::createProject(m_dir.filePath("import1.mas"));
+    auto s = test::createProject(m_loc.project("import1.mas"));
     Result<VideoFolderImportReport> r = importVideoFolder(*s, clips);
     QVERIFY2(r.ok(), qPrintable(r.error()));
     QCOMPARE(r->found, 6); // notes.txt is not a candidate
@@ -125,7 +128,7 @@ void TestStoreVideos::importSkipsCorruptVideosAndKeepsTheRest()
 void TestStoreVideos::importingAgainAddsOnlyNewFiles()
 {
     const QString clips = makeClipsFolder("import2");
-    auto s = test::createProject(m_dir.filePath("import2.mas"));
+    auto s = test::createProject(m_loc.project("import2.mas"));
     QCOMPARE(importVideoFolder(*s, clips)->imported, 4);
     QFile::copy(m_videoA, clips + "/sub/0009_00_0001.mp4");
     Result<VideoFolderImportReport> again = importVideoFolder(*s, clips);
@@ -142,7 +145,7 @@ void TestStoreVideos::customParticipantPattern()
     QFile::copy(m_videoA, dir + "/subject-17_session2.mp4");
     QFile::copy(m_videoB, dir + "/subject-4_session1.mov");
     QFile::copy(m_videoB, dir + "/calibration.mp4");
-    auto s = test::createProject(m_dir.filePath("interviews.mas"));
+    auto s = test::createProject(m_loc.project("interviews.mas"));
     VideoFolderImportOptions options;
     options.participantPattern = R"(^subject-(\d+)_)";
     Result<VideoFolderImportReport> r = importVideoFolder(*s, dir, options);
@@ -160,7 +163,7 @@ void TestStoreVideos::customParticipantPattern()
 
 void TestStoreVideos::badPatternAndMissingFolderAreRefused()
 {
-    auto s = test::createProject(m_dir.filePath("refusals.mas"));
+    auto s = test::createProject(m_loc.project("refusals.mas"));
     VideoFolderImportOptions options;
     options.participantPattern = "(unclosed";
     Result<VideoFolderImportReport> bad = importVideoFolder(*s, m_dir.path(), options);
@@ -179,7 +182,7 @@ void TestStoreVideos::badPatternAndMissingFolderAreRefused()
 void TestStoreVideos::missingVideoIsMarkedAndRelinkedByHand()
 {
     const QString clips = makeClipsFolder("missing1");
-    const QString path = m_dir.filePath("missing1.mas");
+    const QString path = m_loc.project("missing1.mas");
     Id video = 0;
     {
         auto s = test::createProject(path);
@@ -223,7 +226,7 @@ void TestStoreVideos::missingVideoIsMarkedAndRelinkedByHand()
 void TestStoreVideos::movedFolderIsRelinkedByNameAndHash()
 {
     const QString clips = makeClipsFolder("missing2");
-    const QString path = m_dir.filePath("missing2.mas");
+    const QString path = m_loc.project("missing2.mas");
     test::createProject(path);
     {
         auto s = ProjectStore::open(path);
@@ -249,7 +252,7 @@ void TestStoreVideos::movedFolderIsRelinkedByNameAndHash()
 void TestStoreVideos::relinkRefusesADifferentVideo()
 {
     const QString clips = makeClipsFolder("missing3");
-    auto s = test::createProject(m_dir.filePath("missing3.mas"));
+    auto s = test::createProject(m_loc.project("missing3.mas"));
     QVERIFY(importVideoFolder(*s, clips).ok());
     const Id video = *s->videoIdByPath(clips + "/0001_01_0001.mp4"); // a copy of video A
     Status wrong = s->relinkVideo(video, m_videoB);
@@ -264,6 +267,8 @@ void TestStoreVideos::relinkRefusesADifferentVideo()
 
 void TestStoreVideos::projectFolderMovesWithItsVideos()
 {
+    if (test::ProjectLocations::serverBackend())
+        QSKIP("a file's videos move with its folder; a server project's video root is MAS_VIDEO_ROOT (tested above)");
     const QString root = m_dir.filePath("study");
     QDir().mkpath(root);
     const QString clips = makeClipsFolder("study/clips");

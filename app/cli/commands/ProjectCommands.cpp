@@ -1,4 +1,4 @@
-// `project create` and `project info`: the project file from the command line.
+// `project create` and `project info`: a project file (or server project URL) from the command line.
 #include "CliCommand.h"
 
 #include "store/ProjectStore.h"
@@ -21,7 +21,7 @@ int runProjectCreate(CliContext& ctx)
     const QString taxonomyFile = takeOption(ctx.args, "--taxonomy");
     const QString annotator = takeOption(ctx.args, "--annotator");
     if (ctx.args.size() != 1 || ctx.args.first().startsWith("--"))
-        return fail(ctx, "usage: project create P.mas [--taxonomy FILE.tsv] [--annotator NAME]", UsageError);
+        return fail(ctx, "usage: project create P.mas|postgresql://HOST/DB [--taxonomy FILE.tsv] [--annotator NAME]", UsageError);
     const QString path = ctx.args.first();
     Taxonomy taxonomy = Taxonomy::builtinMa52();
     if (!taxonomyFile.isEmpty()) {
@@ -175,8 +175,8 @@ const QVector<CliOption> kInfoOptions{{"--json", "", "", "print the summary as J
 const CliRegistration relinkReg({"project relink", "P.mas DIR",
                                  "find the project's missing videos under DIR (by name and content hash)",
                                  runProjectRelink});
-const CliRegistration createReg({"project create", "P.mas [--taxonomy FILE.tsv] [--annotator NAME]",
-                                 "create an empty project file (MA-52 taxonomy unless a TSV is given)", runProjectCreate, kCreateOptions});
+const CliRegistration createReg({"project create", "P.mas|postgresql://HOST/DB [--taxonomy FILE.tsv] [--annotator NAME]",
+                                 "create an empty project file, or a project in a PostgreSQL database (MA-52 taxonomy unless a TSV is given)", runProjectCreate, kCreateOptions});
 const CliRegistration infoReg({"project info", "P.mas [--json]",
                                "counts of videos, segments, labels by status and per body part", runProjectInfo, kInfoOptions});
 
