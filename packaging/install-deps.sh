@@ -13,6 +13,7 @@ PACKAGES=(
   libqt6sql6-psql postgresql-15 postgresql-client-15  # server projects (QPSQL) and the tests' throwaway cluster
   libtorch-dev python3-torch python3-numpy
   libopenblas0-openmp  # LibTorch's BLAS (Linear layers, head training): the reference libblas3 is ~15x slower
+  slurm-wlm munge  # cluster pre-labeling: the test's own single-node Slurm (slurmctld, slurmd) and munged
   ffmpeg xvfb xauth
   dpkg-dev file
   ccache  # rebuilds of the torch-heavy files (CMake uses it when present)

@@ -65,7 +65,7 @@ Status EvaluateJob::run(JobContext& context)
     } else {
         items = m_options.items;
     }
-    if (items.empty())
+    if (items.empty() && !m_options.emptyIsZero)
         return Error{m_options.split.isEmpty()
                          ? QString("nothing to evaluate: no segment has a confirmed label")
                          : QString("nothing to evaluate: no confirmed segment of split plan \"%1\"'s %2 participants")

@@ -18,6 +18,7 @@ struct EvaluateOptions {
     QString planName;                  // the split plan the participants come from
     bool planCreated = false;          // the plan was made for this run (no plan existed)
     bool storeMetrics = true;          // into the version's metrics under metrics[split] (not stored without a split)
+    bool emptyIsZero = false;          // no clip to evaluate: zero counts instead of an error (a shard, ShardSpec.h)
     int threads = 0;
 };
 

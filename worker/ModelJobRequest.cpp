@@ -3,6 +3,7 @@
 #include "EvaluateJob.h"
 #include "FineTuneJob.h"
 #include "PrelabelJob.h"
+#include "ShardedProjectData.h"
 #include "StoreProjectData.h"
 #include "exchange/SplitPlanner.h"
 #include "store/ProjectStore.h"
@@ -264,10 +265,22 @@ Result<std::shared_ptr<Job>> makeModelJob(const ModelJobRequest& request, store:
 }
 
 Result<std::shared_ptr<Job>> makeModelJob(const ModelJobRequest& request, store::ProjectStore& store,
-                                          const ProjectDataFactory& data)
+                                          const ProjectDataFactory& projectData)
 {
     if (store.isReadOnly())
         return Error{QString("the project is open read-only: %1").arg(store.notice())};
+    if (const Status shard = validateShardSpec(request.shard); !shard)
+        return Error{QString("shard %1").arg(shard.error())};
+    const bool sharded = !request.shard.isWhole();
+    if (sharded && request.kind == ModelJobKind::FineTune)
+        return Error{"a fine-tune cannot be split into shards: it trains one model on all the training clips"};
+    ProjectDataFactory data = projectData;
+    if (sharded) {
+        Result<QSet<QString>> videos = shardVideoPaths(store, request.shard);
+        if (!videos)
+            return Error{videos.error()};
+        data = shardedData(projectData, videos.value());
+    }
     std::optional<store::ModelVersion> version;
     if (request.modelVersionId > 0) {
         Result<store::ModelVersion> found = store.modelVersion(request.modelVersionId);
@@ -304,11 +317,15 @@ Result<std::shared_ptr<Job>> makeModelJob(const ModelJobRequest& request, store:
         if (!request.videoIds.isEmpty()) {
             o.slidingWindow = true;
             for (store::Id id : request.videoIds) {
+                if (!request.shard.containsVideo(id))
+                    continue; // another shard's
                 Result<QString> path = store.absoluteVideoPath(id);
                 if (!path)
                     return Error{path.error()};
                 o.videos << path.value();
             }
+            if (o.videos.isEmpty()) // none of the chosen videos is this shard's: the job must not fall back to all
+                data = shardedData(projectData, {});
         } else {
             for (store::Id id : request.segmentIds)
                 o.itemKeys << QString::number(id);
@@ -353,10 +370,14 @@ Result<std::shared_ptr<Job>> makeModelJob(const ModelJobRequest& request, store:
         const QString split = request.evaluateSplit.isEmpty() ? QStringLiteral("test") : request.evaluateSplit;
         if (split != "train" && split != "val" && split != "test")
             return Error{QString("unknown split \"%1\": train, val or test").arg(split)};
-        Result<PlanParticipants> plan = resolveSplitPlan(store, request.splitPlanId, true, request.seed,
+        // Shards must all read one plan: none is made for them (N shards would each make their own).
+        Result<PlanParticipants> plan = resolveSplitPlan(store, request.splitPlanId, !sharded, request.seed,
                                                          request.holdoutValFraction, request.holdoutTestFraction);
         if (!plan)
             return Error{plan.error()};
+        if (sharded && plan->planId == 0)
+            return Error{QString("%1: the project has no split plan by participant, and shards do not make one: make it "
+                                 "once first (`split`, or an evaluate without shards)").arg(store.path())};
         EvaluateOptions o;
         o.model = source;
         o.device = device;
@@ -367,6 +388,10 @@ Result<std::shared_ptr<Job>> makeModelJob(const ModelJobRequest& request, store:
         o.split = split;
         o.planName = plan->name;
         o.planCreated = plan->created;
+        if (sharded) {
+            o.storeMetrics = false;   // a part of the figures: merged, then stored, by mergeShardEvaluations
+            o.emptyIsZero = true;     // a shard may hold none of the split's videos
+        }
         if (o.participants.isEmpty())
             return Error{QString("split plan \"%1\" has no %2 participants: nothing to evaluate").arg(plan->name, split)};
         return std::shared_ptr<Job>(std::make_shared<EvaluateJob>(data, o));

@@ -5,6 +5,7 @@
 // Qt Core + core/store types only: no model/ headers.
 #include "Job.h"
 #include "ProjectData.h"
+#include "ShardSpec.h"
 #include "store/StoreTypes.h"
 #include "util/Result.h"
 
@@ -54,6 +55,12 @@ struct ModelJobRequest {
     int topK = 5;                          // pre-label
     double holdoutValFraction = 0.15;      // the hold-out plan made when there is none: val and test shares
     double holdoutTestFraction = 0.15;
+
+    // Pre-label and evaluate: only the videos of shard K of N (ShardSpec.h: video id mod N), so N processes
+    // (a Slurm job array) split a project. A sharded evaluate stores nothing on the version: its outcome
+    // holds the shard's figures, merged by mergeShardEvaluations (EvaluationShards.h); it needs an existing
+    // split plan (N shards must not each make one). Fine-tune is refused sharded.
+    ShardSpec shard;
 };
 
 struct WindowDefaults {

@@ -3,8 +3,10 @@
 // everything committed before stays in the project.
 #include "CliCommand.h"
 
+#include "EvaluationShards.h"
 #include "ModelCatalog.h"
 #include "ModelJobRequest.h"
+#include "ShardedProjectData.h"
 #include "StoreProjectData.h"
 #include "store/ProjectStore.h"
 
@@ -139,13 +141,19 @@ void printEvaluation(QTextStream& out, const QJsonObject& figures)
 
 // "" -> the active version; an existing file -> its version (imported into the project's cache the first time);
 // "random[:DEPTH]" / "imagenet:FILE" -> a new untrained model; anything else -> a version by id or name.
-Result<store::Id> resolveModel(store::ProjectStore& store, const QString& text, QTextStream& out)
+// `mayAdd` false (a shard): only versions already in the project, since N shards adding one each would make N.
+Result<store::Id> resolveModel(store::ProjectStore& store, const QString& text, QTextStream& out, bool mayAdd = true)
 {
     if (text.isEmpty()) {
         if (const auto active = store.activeModelVersion())
             return active->id;
         return Error{"the project has no active model version: name one with --model FILE|VERSION, or `model import`"};
     }
+    const QString oneVersion = QString("--shard: every shard must use one model version already in the project; make or "
+                                       "import it once first (`model new`, `model import P %1`) and name it with --model")
+                                   .arg(text);
+    if (!mayAdd && (text == "random" || text.startsWith("random:") || text.startsWith("imagenet:")))
+        return Error{oneVersion};
     if (text == "random" || text.startsWith("random:") || text.startsWith("imagenet:")) {
         const bool imagenet = text.startsWith("imagenet:");
         int depth = text.startsWith("random:") ? text.mid(7).toInt() : 18;
@@ -171,6 +179,8 @@ Result<store::Id> resolveModel(store::ProjectStore& store, const QString& text, 
         for (const store::ModelVersion& v : all.value())
             if (QJsonDocument::fromJson(v.hyperParamsJson.toUtf8()).object().value("source_file").toString() == path)
                 return v.id;
+        if (!mayAdd)
+            return Error{oneVersion};
         return importCheckpoint(store, path);
     }
     Result<store::ModelVersion> v = findModelVersion(store, text);
@@ -196,6 +206,20 @@ bool parseOrFail(CliContext& ctx, const QVector<CliOption>& table, ParsedOptions
         return true;
     *code = fail(ctx, error, UsageError);
     return false;
+}
+
+// --shard K/N into the request (usage error with the rule when malformed).
+bool readShard(const ParsedOptions& o, ModelJobRequest* request, CliContext& ctx, int* code)
+{
+    if (!o.has("--shard"))
+        return true;
+    Result<ShardSpec> shard = parseShardSpec(o.value("--shard"));
+    if (!shard) {
+        *code = fail(ctx, "--shard " + shard.error(), UsageError);
+        return false;
+    }
+    request->shard = shard.value();
+    return true;
 }
 
 // Jobs run inline on this thread over the verb's own connection.
@@ -229,6 +253,7 @@ const QVector<CliOption> kPrelabelOptions{
     {"--batch", "N", "8", "clips per model call"},
     {"--top", "N", "5", "classes kept per clip"},
     {"--threads", "N", "0", "torch threads (0: all cores)"},
+    {"--shard", "K/N", "", "only the videos of shard K of N (video id mod N), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT"},
 };
 
 int runPrelabel(CliContext& ctx)
@@ -243,7 +268,7 @@ int runPrelabel(CliContext& ctx)
     request.kind = ModelJobKind::PreLabel;
     if (!readInt(o, "--window", 1, &request.windowFrames, ctx, &code) || !readInt(o, "--stride", 1, &request.strideFrames, ctx, &code)
         || !readInt(o, "--batch", 1, &request.batchSize, ctx, &code) || !readInt(o, "--top", 1, &request.topK, ctx, &code)
-        || !readInt(o, "--threads", 0, &request.threads, ctx, &code))
+        || !readInt(o, "--threads", 0, &request.threads, ctx, &code) || !readShard(o, &request, ctx, &code))
         return code;
     bool ok = false;
     request.threshold = o.value("--threshold").toDouble(&ok);
@@ -256,10 +281,17 @@ int runPrelabel(CliContext& ctx)
         return fail(ctx, opened.error());
     store::ProjectStore& s = *opened.value();
     const bool hadActive = s.activeModelVersion().has_value();
-    Result<store::Id> version = resolveModel(s, o.value("--model"), ctx.out);
+    Result<store::Id> version = resolveModel(s, o.value("--model"), ctx.out, request.shard.isWhole());
     if (!version)
         return fail(ctx, version.error());
     request.modelVersionId = version.value();
+    if (!request.shard.isWhole()) {
+        Result<QSet<QString>> mine = shardVideoPaths(s, request.shard);
+        Result<QVector<store::Video>> all = s.videos();
+        if (mine && all)
+            ctx.out << "shard:         " << request.shard.text() << " (" << mine->size() << " of " << all->size()
+                    << " videos: video id mod " << request.shard.count << " = " << request.shard.index << ")" << Qt::endl;
+    }
     const bool windows = o.has("--windows") || o.has("--videos") || o.has("--window") || o.has("--stride");
     if (windows) {
         Result<QVector<store::Video>> videos = s.videos();
@@ -425,7 +457,56 @@ const QVector<CliOption> kEvaluateOptions{
     {"--batch", "N", "8", "clips per model call"},
     {"--threads", "N", "0", "torch threads (0: all cores)"},
     {"--json", "", "", "print the figures as JSON"},
+    {"--shard", "K/N", "", "only the videos of shard K of N: the shard's counts go to a file in --partials, not on the version"},
+    {"--merge", "", "", "add up the shard files in --partials (all N shards) and store the figures on the version"},
+    {"--partials", "DIR", ".", "folder of the shards' files (shared by the shards and the merge)"},
 };
+
+// The merged or one-process figures as evaluate prints them.
+void printEvaluateFigures(CliContext& ctx, const ParsedOptions& o, const QJsonObject& all, const QString& split,
+                          qint64 clips, qint64 unreadable, double seconds)
+{
+    if (o.has("--json")) {
+        ctx.out << QJsonDocument(all).toJson(QJsonDocument::Indented);
+        return;
+    }
+    ctx.out << "model version " << all.value("model_version_name").toString() << " on the " << split
+            << " participants of split plan \"" << all.value("plan").toString() << "\""
+            << (all.value("plan_created").toBool() ? " (made now: the project had none)" : "") << ": " << clips
+            << " confirmed clips (" << unreadable << " unreadable)";
+    if (all.contains("shards"))
+        ctx.out << ", from " << all.value("shards").toInt() << " shards";
+    ctx.out << ":\n";
+    printEvaluation(ctx.out, all.value("evaluation").toObject());
+    ctx.out << "stored as the version's \"" << split << "\" figures\n";
+    if (seconds >= 0)
+        ctx.out << "time: " << QString::number(seconds, 'f', 1) << " s";
+    ctx.out << Qt::endl;
+}
+
+// evaluate --merge: the N shard files of the version and split, added up and stored as one evaluate stores.
+int runEvaluateMerge(CliContext& ctx, const ParsedOptions& o, store::ProjectStore& s, const ModelJobRequest& request)
+{
+    std::optional<store::ModelVersion> version =
+        request.modelVersionId > 0 ? std::optional<store::ModelVersion>(s.modelVersion(request.modelVersionId).value())
+                                   : s.activeModelVersion();
+    if (!version)
+        return fail(ctx, "no model version is active: name the evaluated one with --version");
+    const QString id = QString::number(version->id);
+    Result<std::vector<ShardEvaluation>> shards = readShardEvaluations(o.value("--partials"), id, request.evaluateSplit);
+    if (!shards)
+        return fail(ctx, shards.error());
+    Result<QJsonObject> merged = mergeShardEvaluations(shards.value());
+    if (!merged)
+        return fail(ctx, merged.error());
+    std::unique_ptr<ProjectData> data = StoreProjectData::borrow(s);
+    if (const Status stored = storeEvaluation(*data, id, request.evaluateSplit, merged.value()); !stored)
+        return fail(ctx, stored.error());
+    const QJsonObject all{{"model_version", id}, {"model_version_name", version->name}, {"split", request.evaluateSplit},
+                          {"plan", shards->front().plan}, {"shards", int(shards->size())}, {"evaluation", merged.value()}};
+    printEvaluateFigures(ctx, o, all, request.evaluateSplit, merged->value("clips").toInt(), 0, -1);
+    return Success;
+}
 
 int runEvaluate(CliContext& ctx)
 {
@@ -438,8 +519,11 @@ int runEvaluate(CliContext& ctx)
     request.evaluateSplit = o.value("--split");
     if (request.evaluateSplit != "train" && request.evaluateSplit != "val" && request.evaluateSplit != "test")
         return fail(ctx, "--split is train, val or test", UsageError);
-    if (!readInt(o, "--batch", 1, &request.batchSize, ctx, &code) || !readInt(o, "--threads", 0, &request.threads, ctx, &code))
+    if (!readInt(o, "--batch", 1, &request.batchSize, ctx, &code) || !readInt(o, "--threads", 0, &request.threads, ctx, &code)
+        || !readShard(o, &request, ctx, &code))
         return code;
+    if (o.has("--merge") && o.has("--shard"))
+        return fail(ctx, "--merge adds up the shards' files: run it once, without --shard, after every shard finished", UsageError);
     request.device = frontDoorDevice(o.value("--device"), false);
     if (o.positional.size() != 1)
         return fail(ctx, "usage: evaluate P.mas --version V [--plan NAME] [--split train|val|test] [--json]", UsageError);
@@ -453,23 +537,27 @@ int runEvaluate(CliContext& ctx)
             return fail(ctx, v.error());
         request.modelVersionId = v->id;
     }
+    if (o.has("--merge"))
+        return runEvaluateMerge(ctx, o, s, request);
     Result<std::shared_ptr<Job>> job = makeModelJob(request, s, borrowed(s));
     if (!job)
         return fail(ctx, job.error());
     const JobOutcome outcome = runWithProgress(ctx, *job.value());
-    if (outcome.state == JobState::Finished) {
-        const QJsonObject figures = outcome.figures.value("evaluation").toObject();
-        if (o.has("--json")) {
-            ctx.out << QJsonDocument(outcome.figures).toJson(QJsonDocument::Indented);
-        } else {
-            ctx.out << "model version " << outcome.figures.value("model_version_name").toString() << " on the "
-                    << request.evaluateSplit << " participants of split plan \"" << outcome.figures.value("plan").toString() << "\""
-                    << (outcome.figures.value("plan_created").toBool() ? " (made now: the project had none)" : "") << ": "
-                    << outcome.done - outcome.failed << " confirmed clips (" << outcome.failed << " unreadable):\n";
-            printEvaluation(ctx.out, figures);
-            ctx.out << "stored as the version's \"" << request.evaluateSplit << "\" figures\n"
-                    << "time: " << QString::number(outcome.seconds, 'f', 1) << " s" << Qt::endl;
-        }
+    if (outcome.state == JobState::Finished && !request.shard.isWhole()) {
+        // A shard's counts go to its own file (written whole); the merge stores the figures once.
+        const ShardEvaluation part = shardEvaluationOf(outcome, request.shard);
+        const QString file = shardEvaluationPath(o.value("--partials"), part.versionId, part.split, request.shard);
+        if (const Status written = writeShardEvaluation(file, part); !written)
+            return fail(ctx, written.error());
+        ctx.out << "shard " << request.shard.text() << ": " << outcome.done - outcome.failed << " confirmed clips ("
+                << outcome.failed << " unreadable) of version " << part.versionName << " on the " << part.split
+                << " participants of split plan \"" << part.plan << "\"\nshard figures: " << file
+                << "\nnothing stored on the version yet: when all " << request.shard.count
+                << " shards are done, `evaluate P --merge --partials DIR` adds them up\ntime: "
+                << QString::number(outcome.seconds, 'f', 1) << " s" << Qt::endl;
+    } else if (outcome.state == JobState::Finished) {
+        printEvaluateFigures(ctx, o, outcome.figures, request.evaluateSplit, outcome.done - outcome.failed, outcome.failed,
+                             outcome.seconds);
     }
     return exitCodeOf(ctx, outcome, "nothing was stored");
 }
@@ -620,7 +708,7 @@ const CliRegistration prelabelReg({"prelabel", "P.mas [options]",
 const CliRegistration trainReg({"train", "P.mas [--plan NAME] [options]",
                                 "fine-tune on the confirmed labels of a split plan's train participants into a new version",
                                 runTrain, kTrainOptions});
-const CliRegistration evaluateReg({"evaluate", "P.mas --version V [--plan NAME] [--split train|val|test] [--json]",
+const CliRegistration evaluateReg({"evaluate", "P.mas --version V [--plan NAME] [--split train|val|test] [--shard K/N | --merge] [--json]",
                                    "top-1, top-5, macro-F1 of a version on one split's participants, stored on the version",
                                    runEvaluate, kEvaluateOptions});
 const CliRegistration modelsReg({"models", "P.mas [--json]", "list the model versions with their measured figures", runModels,
