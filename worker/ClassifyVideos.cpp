@@ -1,17 +1,29 @@
 #include "ClassifyVideos.h"
 
+#include "ClipBatches.h"
+#include "ClipPrefetcher.h"
+#include "InferenceThreads.h"
+
 #include "ManetModel.h"
 #include "ModelSource.h"
 #include "Prediction.h"
 #include "taxonomy/Taxonomy.h"
 #include "video/ClipPipeline.h"
 
+#include <QElapsedTimer>
+
+#include <map>
+
 namespace mas::worker {
 
 Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const ClassifyOptions& options,
                                                 const std::function<void(const ClassifiedVideo&)>& onEach,
-                                                const std::atomic_bool* cancel)
+                                                const std::atomic_bool* cancel, ClassifyFigures* figures)
 {
+    ClassifyFigures local;
+    ClassifyFigures& fig = figures ? *figures : local;
+    QElapsedTimer clock;
+    clock.start();
     model::Result<model::ManetModel> m =
         model::ManetModel::fromCheckpoint(options.checkpoint.toStdString(), deviceFromName(options.device));
     if (!m)
@@ -24,35 +36,63 @@ Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const
     std::vector<int> bodyParts;
     for (int k = 0; k < m->config().numClasses; ++k)
         bodyParts.push_back(k < taxonomy.classCount() ? taxonomy.bodyPartOfClass(k) : -1);
-    const ClipPipeline pipeline(pipelineFromMetadata(m->metadataJson(), m->config().segments));
+    fig.loadSeconds = clock.nsecsElapsed() / 1e9;
+    clock.restart();
+    const InferenceThreads threads = inferenceThreads(0, options.threads, options.decoderThreads);
+    model::ManetModel::setThreads(threads.model);
+    DecoderOptions decoderOptions;
+    decoderOptions.threads = threads.decoder;
+    decoderOptions.cacheMegabytes = 32; // each frame is taken once
+    std::vector<ClipItem> items;
+    for (const QString& video : videos) // keyed by position: a file may be listed twice
+        items.push_back({QString::number(items.size()), video, 0, -1, -1, {}});
+    const size_t batchSize = size_t(std::max(options.batch, 1));
+    ClipPrefetcher prefetcher(items, ClipPipeline(pipelineFromMetadata(m->metadataJson(), m->config().segments)),
+                              batchSize * 2, -1, decoderOptions);
     QVector<ClassifiedVideo> results;
-    for (const QString& video : videos) {
-        if (cancel && cancel->load())
+    while (!(cancel && cancel->load())) {
+        QElapsedTimer step;
+        step.start();
+        std::vector<DecodedClip> decoded = prefetcher.nextBatch(batchSize);
+        fig.waitSeconds += step.nsecsElapsed() / 1e9;
+        if (decoded.empty())
             break;
-        ClassifiedVideo r;
-        r.video = video;
-        VideoResult<ClipTensor> clip = pipeline.testClip(video);
-        if (!clip) {
-            r.error = clip.error();
-        } else {
-            const ClipTensor& c = clip.value();
-            r.colorConversion = c.colorConversion;
-            model::Result<model::ForwardOutput> out = m->forward({c.data.data(), c.segments, c.channels, c.height, c.width});
+        std::map<size_t, ClassifiedVideo> done; // by position in `videos`
+        for (const DecodedClip& c : decoded) {
+            done[c.index].video = c.item.videoPath;
+            done[c.index].colorConversion = c.tensor.colorConversion;
+        }
+        ClipBatch batch = makeClipBatch(std::move(decoded));
+        for (const ItemFailure& f : batch.failures)
+            done[size_t(f.itemKey.toULongLong())].error = f.message;
+        if (!batch.clips.empty()) {
+            step.restart();
+            model::Result<model::ForwardOutput> out = m->forward(batch.frames());
+            fig.modelSeconds += step.nsecsElapsed() / 1e9;
             if (!out) {
-                r.error = video + ": " + QString::fromStdString(out.error());
+                for (const DecodedClip& c : batch.clips)
+                    done[c.index].error = c.item.videoPath + ": " + QString::fromStdString(out.error());
             } else {
-                const model::ClipPrediction p = model::predictClip(out->logits.data(), out->numClasses, std::max(options.top, 1), bodyParts);
-                for (const model::ScoredClass& s : p.topClasses)
-                    r.topClasses.push_back({s.classId, s.score});
-                for (float v : p.bodyPartScores)
-                    r.bodyPartScores.push_back(v);
-                r.bodyPart = p.bestBodyPart;
+                const std::vector<model::ClipPrediction> p =
+                    model::predictBatch(out->logits, out->batch, out->numClasses, std::max(options.top, 1), bodyParts);
+                for (size_t i = 0; i < p.size(); ++i) {
+                    ClassifiedVideo& r = done[batch.clips[i].index];
+                    for (const model::ScoredClass& s : p[i].topClasses)
+                        r.topClasses.push_back({s.classId, s.score});
+                    for (float v : p[i].bodyPartScores)
+                        r.bodyPartScores.push_back(v);
+                    r.bodyPart = p[i].bestBodyPart;
+                }
             }
         }
-        if (onEach)
-            onEach(r);
-        results.push_back(r);
+        for (auto& [index, r] : done) {
+            if (onEach)
+                onEach(r);
+            results.push_back(std::move(r));
+        }
     }
+    fig.runSeconds = clock.nsecsElapsed() / 1e9;
+    fig.videos = int(results.size());
     return results;
 }
 

@@ -18,6 +18,18 @@ struct ClassifyOptions {
     int top = 5;
     QString device = QStringLiteral("auto"); // "cpu", "cuda", "auto"
     bool bfloat16 = false;
+    int batch = 4;                      // videos per model call (the next ones decode meanwhile)
+    int threads = 0;                    // model threads (0: InferenceThreads' choice)
+    int decoderThreads = 0;             // decoder threads (0: InferenceThreads' choice)
+};
+
+// Where the time of a classify run went (for `classify --timings` and bench_prelabel).
+struct ClassifyFigures {
+    double loadSeconds = 0;  // reading the checkpoint, building the model
+    double runSeconds = 0;   // from the first clip's decode to the last video's result
+    double modelSeconds = 0; // inside the model calls
+    double waitSeconds = 0;  // the model waiting for decoded clips
+    int videos = 0;
 };
 
 struct ScoredClassId {
@@ -34,10 +46,13 @@ struct ClassifiedVideo {
     QString colorConversion;
 };
 
-// Loads the model once, then one whole-video test clip per file; a per-video failure is in its `error`.
-// `onEach` (may be empty) hears each video as it is done; `cancel` stops between videos.
+// Loads the model once, then one whole-video test clip per file: the clips are decoded on a thread of
+// their own while the model runs on the batch before (the pipeline pre-labeling uses); a per-video
+// failure is in its `error`. `onEach` (may be empty) hears each video as it is done, in order;
+// `cancel` stops between batches.
 Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const ClassifyOptions& options,
                                                 const std::function<void(const ClassifiedVideo&)>& onEach = {},
-                                                const std::atomic_bool* cancel = nullptr);
+                                                const std::atomic_bool* cancel = nullptr,
+                                                ClassifyFigures* figures = nullptr);
 
 } // namespace mas::worker

@@ -23,6 +23,10 @@ struct BatchLoopStats {
     int64_t clips = 0;
 };
 
+// The decoded clips as one model input: failures apart, the rest copied into one buffer (a clip of
+// another size than the first fails with a message naming its video).
+ClipBatch makeClipBatch(std::vector<DecodedClip> decoded);
+
 // Calls `onBatch` for each batch (returns false to stop). Stops between batches when cancelled; waits while paused.
 // Returns false when cancelled.
 bool forEachClipBatch(ClipPrefetcher& prefetcher, size_t batchSize, JobContext& context,

@@ -24,6 +24,7 @@ struct DecodedClip {
 
 class ClipPrefetcher {
 public:
+    // decoderOptions.threads 0: InferenceThreads' share of the cores.
     // trainSeed >= 0: training augmentation (seed mixes in the item index); < 0: test-time clips.
     ClipPrefetcher(std::vector<ClipItem> items, ClipPipeline pipeline, size_t capacity, int64_t trainSeed = -1,
                    DecoderOptions decoderOptions = {});
@@ -39,6 +40,8 @@ public:
 
 private:
     void produce();
+    size_t chunkSize() const;
+    void decodeRun(VideoDecoder& decoder, std::vector<DecodedClip>& outs) const;
 
     std::vector<ClipItem> m_items;
     ClipPipeline m_pipeline;

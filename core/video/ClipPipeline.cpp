@@ -159,24 +159,27 @@ ClipTensor emptyTensor(const ClipPipelineConfig& c, int segments)
 
 } // namespace
 
+void ClipPipeline::preprocessTestFrame(const QImage& img, float* out) const
+{
+    const QSize rs = resizedSize(img.width(), img.height());
+    cv::Mat resized;
+    cv::resize(wrap(img), resized, cv::Size(rs.width(), rs.height()), 0, 0, cv::INTER_LINEAR);
+    const int cw = std::min(m_config.cropSize, rs.width());
+    const int ch = std::min(m_config.cropSize, rs.height());
+    const int left = (rs.width() - cw) / 2;
+    const int top = (rs.height() - ch) / 2;
+    cv::Mat crop = resized(cv::Rect(left, top, cw, ch));
+    if (cw != m_config.cropSize || ch != m_config.cropSize)
+        cv::resize(cv::Mat(crop), crop, cv::Size(m_config.cropSize, m_config.cropSize), 0, 0, cv::INTER_LINEAR);
+    normaliseInto(crop, m_config, out);
+}
+
 ClipTensor ClipPipeline::preprocessTest(const std::vector<QImage>& frames) const
 {
     ClipTensor t = emptyTensor(m_config, int(frames.size()));
     const size_t per = size_t(3) * m_config.cropSize * m_config.cropSize;
-    for (size_t s = 0; s < frames.size(); ++s) {
-        const QImage& img = frames[s];
-        const QSize rs = resizedSize(img.width(), img.height());
-        cv::Mat resized;
-        cv::resize(wrap(img), resized, cv::Size(rs.width(), rs.height()), 0, 0, cv::INTER_LINEAR);
-        const int cw = std::min(m_config.cropSize, rs.width());
-        const int ch = std::min(m_config.cropSize, rs.height());
-        const int left = (rs.width() - cw) / 2;
-        const int top = (rs.height() - ch) / 2;
-        cv::Mat crop = resized(cv::Rect(left, top, cw, ch));
-        if (cw != m_config.cropSize || ch != m_config.cropSize)
-            cv::resize(cv::Mat(crop), crop, cv::Size(m_config.cropSize, m_config.cropSize), 0, 0, cv::INTER_LINEAR);
-        normaliseInto(crop, m_config, t.data.data() + s * per);
-    }
+    for (size_t s = 0; s < frames.size(); ++s)
+        preprocessTestFrame(frames[s], t.data.data() + s * per);
     return t;
 }
 
@@ -203,21 +206,20 @@ ClipTensor ClipPipeline::preprocessTrain(const std::vector<QImage>& frames, Clip
 
 namespace {
 
-// Decodes the distinct frames in ascending order (one forward pass), full size.
+// Decodes the distinct frames in ascending order (one forward pass, skipping the non-reference
+// pictures between the samples), full size.
 VideoResult<std::vector<QImage>> decodeSorted(VideoDecoder& decoder, const std::vector<int>& absolute)
 {
-    std::map<int, QImage> pictures;
-    for (int i : absolute)
-        pictures[i];
-    for (auto& [index, image] : pictures) {
-        auto frame = decoder.frameAt(index);
-        if (!frame)
-            return frame.videoError();
-        image = frame->image;
-    }
+    std::vector<int> distinct = absolute;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    auto pictures = decoder.sampledFrames(distinct);
+    if (!pictures)
+        return pictures.videoError();
     std::vector<QImage> out;
+    out.reserve(absolute.size());
     for (int i : absolute)
-        out.push_back(pictures[i]);
+        out.push_back(pictures.value()[size_t(std::lower_bound(distinct.begin(), distinct.end(), i) - distinct.begin())]);
     return out;
 }
 
@@ -239,19 +241,61 @@ VideoResult<VideoOk> checkRange(VideoDecoder& decoder, int& start, int& end)
 
 VideoResult<ClipTensor> ClipPipeline::testClip(VideoDecoder& decoder, int startFrame, int endFrame) const
 {
-    auto range = checkRange(decoder, startFrame, endFrame);
-    if (!range)
-        return range.videoError();
-    std::vector<int> indices = sampleTestIndices(endFrame - startFrame, m_config.segments);
-    for (int& i : indices)
-        i += startFrame;
-    auto frames = decodeSorted(decoder, indices);
-    if (!frames)
-        return frames.videoError();
-    ClipTensor t = preprocessTest(frames.value());
-    t.frameIndices = indices;
-    t.colorConversion = colorConversionName();
-    return t;
+    if (endFrame < 0)
+        endFrame = decoder.frameCount();
+    auto clips = testClips(decoder, {{startFrame, endFrame}});
+    if (!clips)
+        return clips.videoError();
+    return std::move(clips.value().front());
+}
+
+VideoResult<std::vector<ClipTensor>> ClipPipeline::testClips(VideoDecoder& decoder,
+                                                             const std::vector<std::pair<int, int>>& ranges) const
+{
+    std::vector<ClipTensor> clips;
+    clips.reserve(ranges.size());
+    // Who needs each frame: (frame, clip, segment), sorted by frame.
+    struct Use {
+        int frame, clip, segment;
+    };
+    std::vector<Use> uses;
+    for (const auto& [first, last] : ranges) {
+        int start = first, end = last;
+        auto range = checkRange(decoder, start, end);
+        if (!range)
+            return range.videoError();
+        ClipTensor t = emptyTensor(m_config, m_config.segments);
+        t.frameIndices = sampleTestIndices(end - start, m_config.segments);
+        for (int s = 0; s < t.segments; ++s) {
+            t.frameIndices[size_t(s)] += start;
+            uses.push_back({t.frameIndices[size_t(s)], int(clips.size()), s});
+        }
+        t.colorConversion = colorConversionName();
+        clips.push_back(std::move(t));
+    }
+    std::stable_sort(uses.begin(), uses.end(), [](const Use& a, const Use& b) { return a.frame < b.frame; });
+    std::vector<int> distinct;
+    for (const Use& u : uses)
+        if (distinct.empty() || distinct.back() != u.frame)
+            distinct.push_back(u.frame);
+    const size_t per = size_t(3) * m_config.cropSize * m_config.cropSize;
+    size_t next = 0;
+    const VideoStatus decoded = decoder.sampledFrames(distinct, [&](int frame, const QImage& rgb) -> VideoStatus {
+        const float* first = nullptr;
+        for (; next < uses.size() && uses[next].frame == frame; ++next) {
+            float* out = clips[size_t(uses[next].clip)].data.data() + size_t(uses[next].segment) * per;
+            if (first) {
+                std::copy(first, first + per, out);
+            } else {
+                preprocessTestFrame(rgb, out);
+                first = out;
+            }
+        }
+        return VideoOk{};
+    });
+    if (!decoded)
+        return decoded.videoError();
+    return clips;
 }
 
 VideoResult<ClipTensor> ClipPipeline::testClip(const QString& path, int startFrame, int endFrame) const

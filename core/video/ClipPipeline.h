@@ -18,6 +18,7 @@
 #include <QString>
 
 #include <array>
+#include <utility>
 #include <cstdint>
 #include <vector>
 
@@ -83,11 +84,19 @@ public:
     // sampled frames, in ascending order (one forward pass through the segment).
     VideoResult<ClipTensor> testClip(VideoDecoder& decoder, int startFrame, int endFrame) const;
     VideoResult<ClipTensor> testClip(const QString& path, int startFrame = 0, int endFrame = -1) const;
+    // Test-time tensors of several clips [first, second) of one video (sliding windows, segments of a
+    // long recording), in one forward pass: each distinct sampled frame is decoded, converted and
+    // preprocessed once and copied into every clip that samples it (windows at half-window strides
+    // share half their frames). Fails as a whole at the first bad frame: the caller retries clip by
+    // clip to say which one cannot be read.
+    VideoResult<std::vector<ClipTensor>> testClips(VideoDecoder& decoder, const std::vector<std::pair<int, int>>& ranges) const;
     // Training tensor, reproducible from `seed`.
     VideoResult<ClipTensor> trainClip(VideoDecoder& decoder, int startFrame, int endFrame, uint64_t seed) const;
 
     // The preprocessing alone, on RGB888 pictures already decoded (one per segment).
     ClipTensor preprocessTest(const std::vector<QImage>& frames) const;
+    // One frame of it: resize, centre crop, normalise into `out` (3 x cropSize x cropSize floats).
+    void preprocessTestFrame(const QImage& rgb, float* out) const;
     ClipTensor preprocessTrain(const std::vector<QImage>& frames, ClipRng& rng) const;
     // Short-side resize size per the spec: int(w*f+0.5) x int(h*f+0.5).
     QSize resizedSize(int width, int height) const;

@@ -4,6 +4,7 @@
 #include "video/detail/PictureCache.h"
 #include "video/detail/RgbConverter.h"
 
+#include <QScopeGuard>
 #include <QThread>
 
 #include <algorithm>
@@ -62,6 +63,9 @@ struct VideoDecoder::Impl {
     bool flushedToEnd = false;
     bool canSkipNonReference = false; // codec honours AVDISCARD_NONREF and frames carry timestamps
     int failedAnchor = -2;    // the read-ahead failed for this playhead: do not retry it
+    // sampledFrames(): the pts of the pictures wanted (sorted); every other non-reference picture is
+    // skipped. Empty otherwise. Set and cleared within one caller's turn (codecMutex held).
+    std::vector<int64_t> wantedPts;
 
     // Decoded pictures, guarded by storeMutex (short critical sections: a hit never waits for a decode).
     std::mutex storeMutex;
@@ -262,9 +266,13 @@ VideoResult<const AVFrame*> VideoDecoder::Impl::decodeUntil(int target, int seek
                         QStringLiteral("reading packets for frame %1 failed").arg(target), rc);
         }
         if (packet->stream_index == streamIndex && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
-            if (canSkipNonReference)
-                codec->skip_frame = (packet->pts != AV_NOPTS_VALUE && packet->pts < skipBeforePts) ? AVDISCARD_NONREF
-                                                                                                  : AVDISCARD_DEFAULT;
+            if (canSkipNonReference) {
+                const bool known = packet->pts != AV_NOPTS_VALUE;
+                const bool unwanted = wantedPts.empty()
+                                          ? packet->pts < skipBeforePts
+                                          : !std::binary_search(wantedPts.begin(), wantedPts.end(), packet->pts);
+                codec->skip_frame = known && unwanted ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+            }
             rc = avcodec_send_packet(codec.get(), packet.get());
             if (rc < 0 && rc != AVERROR(EAGAIN))
                 ++counters.corruptFrames; // bad packet: skip it, best effort
@@ -559,6 +567,54 @@ VideoResult<VideoFrame> VideoDecoder::frameAt(int index, QSize size)
         return fail(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot convert frame %1 to RGB").arg(index));
     d->lastReturned = index;
     return out;
+}
+
+VideoResult<std::vector<QImage>> VideoDecoder::sampledFrames(const std::vector<int>& indices)
+{
+    std::vector<QImage> images;
+    images.reserve(indices.size());
+    const VideoStatus done = sampledFrames(indices, [&](int, const QImage& rgb) -> VideoStatus {
+        images.push_back(rgb);
+        return VideoOk{};
+    });
+    if (!done)
+        return done.videoError();
+    return images;
+}
+
+VideoStatus VideoDecoder::sampledFrames(const std::vector<int>& indices,
+                                        const std::function<VideoStatus(int index, const QImage& rgb)>& onFrame)
+{
+    for (int i : indices)
+        if (const auto error = indexError(i))
+            return *error;
+    Impl::CallerTurn turn(*d);
+    if (d->canSkipNonReference) {
+        for (int i : indices)
+            d->wantedPts.push_back(d->index.pts(i));
+        std::sort(d->wantedPts.begin(), d->wantedPts.end());
+    }
+    const auto forgetWanted = qScopeGuard([this] { d->wantedPts.clear(); });
+    for (int i : indices) {
+        ff::FramePtr pic = d->findStored(i);
+        if (!pic) {
+            auto decoded = d->picture(i);
+            if (!decoded)
+                return decoded.videoError();
+            pic = ff::newReference(decoded.value());
+            if (!pic)
+                return fail(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("out of memory for frame %1").arg(i));
+        }
+        VideoFrame frame = d->makeFrame(i, pic.get(), {});
+        pic.reset();
+        if (frame.image.isNull())
+            return fail(VideoErrorKind::DecodeFailed, d->path, QStringLiteral("cannot convert frame %1 to RGB").arg(i));
+        d->lastReturned = i;
+        const VideoStatus taken = onFrame(i, frame.image);
+        if (!taken)
+            return taken;
+    }
+    return VideoOk{};
 }
 
 VideoResult<VideoFrame> VideoDecoder::frameAtTime(double seconds, QSize size)

@@ -139,6 +139,45 @@ private Q_SLOTS:
         }
     }
 
+    // The pre-label path decodes only what the samples need (B-frames between them are skipped) and
+    // prepares a frame shared by overlapping windows once: the tensors must be the ones a clip-by-clip,
+    // every-frame decode gives, for aligned and unaligned windows, and far fewer frames decoded.
+    void sharedWindowsEqualClipByClipAndSkipUnsampledBFrames()
+    {
+        auto fast = VideoDecoder::open(m_video);
+        auto slow = VideoDecoder::open(m_video);
+        QVERIFY2(fast.ok() && slow.ok(), qPrintable(fast.error() + slow.error()));
+        ClipPipeline pipeline(ClipPipelineConfig::small(8, 112));
+        const std::vector<std::pair<int, int>> windows{{0, 24}, {12, 36}, {24, 48}, {31, 70}, {5, 29}};
+        auto together = pipeline.testClips(*fast.value(), windows);
+        QVERIFY2(together.ok(), qPrintable(together.error()));
+        QCOMPARE(together->size(), windows.size());
+        for (size_t w = 0; w < windows.size(); ++w) {
+            const ClipTensor& t = together.value()[w];
+            QCOMPARE(t.frameIndices.size(), size_t(8));
+            for (int s = 0; s < 8; ++s) {
+                // Every frame of the other decoder (a frameAt per frame, nothing skipped).
+                auto frame = slow.value()->frameAt(t.frameIndices[size_t(s)]);
+                QVERIFY(frame.ok());
+                QCOMPARE(readIndexPattern(frame->image), t.frameIndices[size_t(s)]);
+                const auto ref = referenceTest(frame->image, 128, 112);
+                QVERIFY2(maxDiff(t.segment(s), ref) < 1e-5, qPrintable(QString("window %1 segment %2: %3")
+                                                                            .arg(w).arg(s).arg(maxDiff(t.segment(s), ref))));
+            }
+        }
+        // One clip of 70 frames samples 8: with up to 2 B-frames between references (x264 -bf 2) about a
+        // third of the frames up to the last sample are skipped undecoded.
+        auto one = VideoDecoder::open(m_video);
+        QVERIFY(one.ok());
+        auto clip = ClipPipeline().testClip(*one.value(), 0, 70);
+        QVERIFY2(clip.ok(), qPrintable(clip.error()));
+        const int64_t decoded = one.value()->stats().decodedFrames;
+        QVERIFY2(decoded < clip->frameIndices.back() * 9 / 10,
+                 qPrintable(QString("%1 frames decoded for samples up to %2").arg(decoded).arg(clip->frameIndices.back())));
+        QVERIFY(decoded >= 8);
+        qInfo("one 70-frame clip: %lld of %d frames decoded", (long long)decoded, clip->frameIndices.back() + 1);
+    }
+
     void badSegment()
     {
         auto dec = VideoDecoder::open(m_video);

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QDirIterator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void prelabelTrainRollBackEvaluate();
     void usageErrorsSayWhy();
     void ctrlCStopsCleanlyKeepingFinishedBatches();
+    void classifyKeepsOrderAcrossBatchesAndNamesABadFile();
 
 private:
     QTemporaryDir m_dir;
@@ -190,6 +192,48 @@ void TestWorkerCli::ctrlCStopsCleanlyKeepingFinishedBatches()
     QVERIFY2(rest.exitCode == 0, qPrintable(describe(rest)));
     QVERIFY2(rest.out.contains(QString("(%1 already pre-labeled").arg(kept)), qPrintable(rest.out));
     QCOMPARE(predictionCount(project), 24);
+}
+
+
+// `classify` decodes the next videos while the model runs on a batch of them: the results must come
+// in the order given, be the same whatever the batch, and a file that is not a video must be named
+// without costing the others their results.
+void TestWorkerCli::classifyKeepsOrderAcrossBatchesAndNamesABadFile()
+{
+    QStringList videos;
+    QDirIterator it(m_dir.filePath("tiny"), {"*.mp4"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        videos << it.next();
+    videos.sort();
+    QVERIFY(videos.size() >= 3);
+    const QString bad = m_dir.filePath("not-a-video.mp4");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(4096, 'x'));
+    f.close();
+    const QStringList list{videos[0], bad, videos[1], videos[2], videos[0]};
+    QList<QJsonArray> runs;
+    for (const QString& batch : {"1", "3"}) {
+        const CliRun r = runCli(QStringList{"classify"} + list +
+                                QStringList{"--model", m_checkpoint, "--device", "cpu", "--batch", batch, "--json", "--top", "3"});
+        QVERIFY2(r.exitCode != 0, qPrintable(describe(r))); // one video failed
+        QVERIFY2(r.err.contains("not-a-video.mp4"), qPrintable(describe(r)));
+        const QJsonArray results = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(results.size(), 4);
+        const QStringList expected{videos[0], videos[1], videos[2], videos[0]};
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(results[i].toObject().value("video").toString(), expected[i]);
+        runs << results;
+    }
+    for (int i = 0; i < 4; ++i) {
+        const QJsonArray a = runs[0][i].toObject().value("top").toArray(), b = runs[1][i].toObject().value("top").toArray();
+        QCOMPARE(a.size(), 3);
+        for (int k = 0; k < 3; ++k) {
+            QCOMPARE(a[k].toObject().value("id").toInt(), b[k].toObject().value("id").toInt());
+            QVERIFY(std::abs(a[k].toObject().value("score").toDouble() - b[k].toObject().value("score").toDouble()) < 1e-5);
+        }
+    }
+    QCOMPARE(runs[1][0].toObject().value("top"), runs[1][3].toObject().value("top"));
 }
 
 QTEST_GUILESS_MAIN(TestWorkerCli)

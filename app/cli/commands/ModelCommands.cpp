@@ -214,6 +214,10 @@ const QVector<CliOption> kClassifyOptions{
     {"--top", "N", "5", "classes per video"},
     {"--device", "cpu|cuda|auto", "auto", "where the model runs"},
     {"--bf16", "", "", "CPU inference in bfloat16"},
+    {"--batch", "N", "4", "videos per model call (the next ones decode meanwhile)"},
+    {"--threads", "N", "0", "model threads (0: all cores)"},
+    {"--decoder-threads", "N", "0", "video decoder threads (0: one per eight cores)"},
+    {"--timings", "", "", "say where the time went (model load, model, waiting for frames) on stderr"},
     {"--json", "", "", "print the results as JSON"},
 };
 
@@ -229,13 +233,18 @@ int runClassify(CliContext& ctx)
     options.top = o.value("--top").toInt();
     options.device = o.value("--device");
     options.bfloat16 = o.has("--bf16");
+    options.batch = o.value("--batch").toInt();
+    options.threads = o.value("--threads").toInt();
+    options.decoderThreads = o.value("--decoder-threads").toInt();
     const bool json = o.has("--json");
-    if (options.checkpoint.isEmpty() || o.positional.isEmpty() || options.top < 1)
+    if (options.checkpoint.isEmpty() || o.positional.isEmpty() || options.top < 1 || options.batch < 1
+        || options.threads < 0 || options.decoderThreads < 0)
         return fail(ctx, "usage: classify VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--bf16] [--json]",
                     UsageError);
     const Taxonomy& taxonomy = Taxonomy::builtinMa52();
     int failures = 0;
     QJsonArray results;
+    ClassifyFigures figures;
     Result<QVector<ClassifiedVideo>> done = classifyVideos(
         o.positional, options,
         [&](const ClassifiedVideo& r) {
@@ -266,9 +275,19 @@ int runClassify(CliContext& ctx)
             }
             ctx.out.flush();
         },
-        &interruptRequested());
+        &interruptRequested(), &figures);
     if (!done)
         return fail(ctx, done.error());
+    if (o.has("--timings"))
+        ctx.err << QString("classify: %1 videos; model load %2 s; run %3 s (%4 videos/s); in the model %5 s; waiting for "
+                           "decoded clips %6 s")
+                       .arg(figures.videos)
+                       .arg(figures.loadSeconds, 0, 'f', 2)
+                       .arg(figures.runSeconds, 0, 'f', 2)
+                       .arg(figures.videos / std::max(figures.runSeconds, 1e-9), 0, 'f', 2)
+                       .arg(figures.modelSeconds, 0, 'f', 2)
+                       .arg(figures.waitSeconds, 0, 'f', 2)
+                << Qt::endl;
     if (json)
         ctx.out << QJsonDocument(results).toJson(QJsonDocument::Indented);
     ctx.out.flush();
