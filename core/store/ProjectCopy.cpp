@@ -2,6 +2,11 @@
 #include "store/ProjectStore.h"
 #include "store/ProjectStoreImpl.h"
 #include "store/Schema.h"
+#include "store/ServerModelBlobs.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QDir>
 
 #include <QSqlDriver>
 #include <QSqlRecord>
@@ -94,6 +99,36 @@ Status copyTable(const ProjectStore::Impl& from, ProjectStore::Impl& to, const T
     return Status::success();
 }
 
+// Checkpoint files follow their versions: into the database for a server copy, into the copy's
+// cache folder for a file copy (checkpoint_path then names the copy's own file).
+Status copyCheckpoints(const ProjectStore::Impl& from, const QVector<ModelVersion>& versions, ProjectStore::Impl& to)
+{
+    for (const ModelVersion& v : versions) {
+        if (v.checkpointPath.isEmpty())
+            continue;
+        const QString source = from.toAbsolute(v.checkpointPath);
+        if (!QFileInfo::exists(source))
+            continue; // nothing to carry (a file moved away is reported where it is used)
+        QString stored;
+        if (to.isServer()) {
+            if (Status s = uploadCheckpoint(to, v.id, source, &stored); !s.ok())
+                return s;
+        } else {
+            const QString target = QStringLiteral("%1/models/%2/%3").arg(cacheFolder(to)).arg(v.id).arg(QFileInfo(source).fileName());
+            QDir().mkpath(QFileInfo(target).absolutePath());
+            QFile::remove(target);
+            if (!QFile::copy(source, target))
+                return to.error(QStringLiteral("cannot copy the checkpoint %1 to %2").arg(source, target));
+            stored = to.toProjectRelative(target);
+        }
+        if (Result<QSqlQuery> q = to.exec(QStringLiteral("UPDATE model_versions SET checkpoint_path = ? WHERE id = ?"),
+                                          {stored, qlonglong(v.id)});
+            !q.ok())
+            return Error{q.error()};
+    }
+    return Status::success();
+}
+
 } // namespace
 
 Result<std::unique_ptr<ProjectStore>> ProjectStore::copyTo(const QString& destination) const
@@ -122,6 +157,11 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::copyTo(const QString& destin
             : to.exec(QStringLiteral("DELETE FROM project_meta WHERE key = ?"), {QString::fromLatin1(schema::kVideoRootKey)});
         if (!root.ok())
             return Error{root.error()};
+        Result<QVector<ModelVersion>> versions = modelVersions(); // a server's fetched into this client's cache
+        if (!versions.ok())
+            return Error{versions.error()};
+        if (Status s = copyCheckpoints(*d, versions.value(), to); !s.ok())
+            return s;
         return tx.commit();
     }();
     if (!copied.ok())

@@ -6,6 +6,7 @@
 #include "store/ProjectStoreImpl.h"
 #include "store/Schema.h"
 #include "store/ServerConnection.h"
+#include "store/ServerModelBlobs.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -126,10 +127,11 @@ Status migrate(ProjectStore::Impl& d, int fromVersion)
             if (!q.ok())
                 return d.error(QStringLiteral("upgrading schema %1 to %2 failed: %3").arg(v).arg(v + 1).arg(q.error()));
         }
-        if (v == 1)
-            if (Status s = backfillVerdicts(d); !s.ok())
-                return s;
     }
+    // After every step's statements: the back-fill reads the current columns.
+    if (fromVersion == 1)
+        if (Status s = backfillVerdicts(d); !s.ok())
+            return s;
     if (Status s = setMeta(d, schema::kSchemaVersionKey, QString::number(kCurrentSchemaVersion)); !s.ok())
         return s;
     QJsonObject before{{"schema", fromVersion}}, after{{"schema", kCurrentSchemaVersion}, {"backup", backup.isEmpty() ? QString() : QFileInfo(backup).fileName()}};
@@ -228,9 +230,12 @@ Status buildProject(ProjectStore::Impl& d, const Taxonomy& taxonomy)
     for (const auto& [key, value] : meta)
         if (Status s = setMeta(d, key, value); !s.ok())
             return s;
-    if (d.isServer())
+    if (d.isServer()) {
         if (Status s = setMeta(d, schema::kVideoRootKey, d.dir); !s.ok())
             return s;
+        if (Status s = ensureModelBlobTable(d); !s.ok())
+            return s;
+    }
     if (Status s = d.logEdit(QStringLiteral("project.create"), QStringLiteral("project"), 0, {},
                               {{"taxonomy", taxonomy.version()}, {"classes", taxonomy.classCount()}});
         !s.ok())
@@ -331,6 +336,9 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openOnServer(const QString& 
         return Error{s.error()};
     if (Status s = loadProject(*d); !s.ok())
         return Error{s.error()};
+    if (!d->readOnly)
+        if (Status s = ensureModelBlobTable(*d); !s.ok())
+            return Error{s.error()};
     std::unique_ptr<ProjectStore> store(new ProjectStore(std::move(d)));
     if (!store->isReadOnly())
         if (Result<int> missing = store->refreshMissingFlags(); !missing.ok())
@@ -461,9 +469,7 @@ QString ProjectStore::projectDir() const { return d->dir; }
 
 QString ProjectStore::cacheDir() const
 {
-    const QString dir = d->isServer() ? serverCacheDir(*d->server) : d->path + QStringLiteral(".cache");
-    QDir().mkpath(dir);
-    return dir;
+    return cacheFolder(*d);
 }
 
 bool ProjectStore::isReadOnly() const { return d->readOnly; }

@@ -105,7 +105,11 @@ public:
     Result<Id> addSegment(Id videoId, int64_t startFrame, int64_t endFrame, const QString& note = {});
     Result<int> addSegments(const QVector<NewSegment>& segments, const BatchControl& control = {},
                             QVector<Id>* ids = nullptr);
-    Status updateSegment(Id segmentId, int64_t startFrame, int64_t endFrame, const QString& note);
+    // Optimistic concurrency (segments and labels): `expectedRowVersion` is the rowVersion the caller
+    // read (0: the one read now). When another connection or client changed or removed the row since,
+    // the edit is refused with an error naming who did it (from the edit log); nothing is overwritten.
+    Status updateSegment(Id segmentId, int64_t startFrame, int64_t endFrame, const QString& note,
+                         int64_t expectedRowVersion = 0);
     Status removeSegment(Id segmentId); // with its labels and predictions
     Result<Segment> segment(Id segmentId) const;
     Result<QVector<Segment>> segmentsOfVideo(Id videoId) const;
@@ -113,8 +117,8 @@ public:
     // --- labels -------------------------------------------------------------------------------
     Result<Id> addLabel(Id segmentId, int classId, LabelStatus status, Id annotatorId = 0 /* current */);
     Result<int> addLabels(const QVector<NewLabel>& labels, const BatchControl& control = {});
-    Status setLabelStatus(Id labelId, LabelStatus status);
-    Status setLabelClass(Id labelId, int classId);
+    Status setLabelStatus(Id labelId, LabelStatus status, int64_t expectedRowVersion = 0);
+    Status setLabelClass(Id labelId, int classId, int64_t expectedRowVersion = 0);
     Status removeLabel(Id labelId);
     Result<Label> label(Id labelId) const;
     Result<QVector<Label>> labelsOfSegment(Id segmentId) const;
@@ -174,6 +178,12 @@ public:
     // confirmed (latest confirmed class); else any prelabeled -> prelabeled (latest); else only
     // rejected labels -> rejected; no labels -> unlabeled.
     static QString verdictRule();
+
+    // Calls `listener(entity, id)` ("segment", "label", "video", "model_version", ...; id 0 for bulk
+    // edits) for every edit another client commits to this server project (PostgreSQL LISTEN/NOTIFY,
+    // channel mas_edits), on this store's thread while its event loop runs. An empty listener stops.
+    // False for a project file (one writing process: nothing to hear) or when LISTEN failed.
+    bool setChangeListener(std::function<void(const QString& entity, Id id)> listener);
 
     struct Impl;
 

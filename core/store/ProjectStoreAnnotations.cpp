@@ -25,6 +25,32 @@ Status checkClass(const ProjectStore::Impl& d, int classId)
     return Status::success();
 }
 
+// The refusal of an edit whose row changed since `expected` was read: who changed it, from the log.
+Error conflictError(const ProjectStore::Impl& d, const QString& entity, Id id, int64_t expected)
+{
+    const QString table = entity == QLatin1String("segment") ? QStringLiteral("segments") : QStringLiteral("labels");
+    Result<QVariant> now = d.scalar(QStringLiteral("SELECT row_version FROM %1 WHERE id = ?").arg(table), {qlonglong(id)});
+    QString who = QStringLiteral("another annotator");
+    QString when;
+    if (Result<QSqlQuery> q = d.exec(QStringLiteral("SELECT who, time_ms FROM edit_log WHERE entity = ? AND entity_id = ? "
+                                                    "ORDER BY id DESC LIMIT 1"),
+                                     {entity, qlonglong(id)});
+        q.ok() && q->next()) {
+        if (!q->value(0).toString().isEmpty())
+            who = q->value(0).toString();
+        when = QStringLiteral(" at %1").arg(fromMs(q->value(1).toLongLong()).toString(Qt::ISODate));
+    }
+    if (now.ok() && now->isNull())
+        return d.error(QStringLiteral("%1 %2 was removed by %3%4; the edit was not made").arg(entity).arg(id).arg(who, when));
+    return d.error(QStringLiteral("%1 %2 was changed by %3%4 after you read it (version %5, now %6); nothing was "
+                                  "overwritten: reload it and edit again")
+                       .arg(entity)
+                       .arg(id)
+                       .arg(who, when)
+                       .arg(expected)
+                       .arg(now.ok() ? now->toLongLong() : -1));
+}
+
 } // namespace
 
 Result<Id> ProjectStore::addSegment(Id videoId, int64_t startFrame, int64_t endFrame, const QString& note)
@@ -90,7 +116,8 @@ Result<int> ProjectStore::addSegments(const QVector<NewSegment>& segments, const
     return int(added.size());
 }
 
-Status ProjectStore::updateSegment(Id segmentId, int64_t startFrame, int64_t endFrame, const QString& note)
+Status ProjectStore::updateSegment(Id segmentId, int64_t startFrame, int64_t endFrame, const QString& note,
+                                  int64_t expectedRowVersion)
 {
     if (Status s = checkFrames(*d, startFrame, endFrame); !s.ok())
         return s;
@@ -100,10 +127,14 @@ Status ProjectStore::updateSegment(Id segmentId, int64_t startFrame, int64_t end
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
-    Result<QSqlQuery> q = d->exec(QStringLiteral("UPDATE segments SET start_frame = ?, end_frame = ?, note = ? WHERE id = ?"),
-                                  {qlonglong(startFrame), qlonglong(endFrame), note, qlonglong(segmentId)});
+    const int64_t expected = expectedRowVersion > 0 ? expectedRowVersion : before->rowVersion;
+    Result<QSqlQuery> q = d->exec(QStringLiteral("UPDATE segments SET start_frame = ?, end_frame = ?, note = ?, "
+                                                 "row_version = row_version + 1 WHERE id = ? AND row_version = ?"),
+                                  {qlonglong(startFrame), qlonglong(endFrame), note, qlonglong(segmentId), qlonglong(expected)});
     if (!q.ok())
         return Error{q.error()};
+    if (q->numRowsAffected() != 1)
+        return conflictError(*d, QStringLiteral("segment"), segmentId, expected);
     Segment after = before.value();
     after.startFrame = startFrame;
     after.endFrame = endFrame;
@@ -123,9 +154,12 @@ Status ProjectStore::removeSegment(Id segmentId)
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
-    Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM segments WHERE id = ?"), {qlonglong(segmentId)});
+    Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM segments WHERE id = ? AND row_version = ?"),
+                                  {qlonglong(segmentId), qlonglong(before->rowVersion)});
     if (!q.ok())
         return Error{q.error()};
+    if (q->numRowsAffected() != 1)
+        return conflictError(*d, QStringLiteral("segment"), segmentId, before->rowVersion);
     if (Status s = d->logEdit(QStringLiteral("segment.remove"), QStringLiteral("segment"), segmentId,
                               toJson(before.value()), {});
         !s.ok())
@@ -238,17 +272,21 @@ Result<int> ProjectStore::addLabels(const QVector<NewLabel>& labels, const Batch
 namespace {
 
 // One changed column of one label, with its log row and verdict, in one transaction.
-Status changeLabel(ProjectStore::Impl& d, const Label& before, const Label& after, const QString& action)
+Status changeLabel(ProjectStore::Impl& d, const Label& before, const Label& after, const QString& action,
+                   int64_t expectedRowVersion)
 {
     Transaction tx(d);
     if (!tx.status().ok())
         return tx.status();
+    const int64_t expected = expectedRowVersion > 0 ? expectedRowVersion : before.rowVersion;
     Result<QSqlQuery> q = d.exec(QStringLiteral("UPDATE labels SET class_id = ?, status = ?, annotator_id = ?, "
-                                                "time_ms = ? WHERE id = ?"),
+                                                "time_ms = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?"),
                                  {after.classId, int(after.status), nullableId(after.annotatorId), nowMs(),
-                                  qlonglong(before.id)});
+                                  qlonglong(before.id), qlonglong(expected)});
     if (!q.ok())
         return Error{q.error()};
+    if (q->numRowsAffected() != 1)
+        return conflictError(d, QStringLiteral("label"), before.id, expected);
     if (Status s = d.recomputeVerdict(before.segmentId); !s.ok())
         return s;
     if (Status s = d.logEdit(action, QStringLiteral("label"), before.id, toJson(before), toJson(after)); !s.ok())
@@ -258,7 +296,7 @@ Status changeLabel(ProjectStore::Impl& d, const Label& before, const Label& afte
 
 } // namespace
 
-Status ProjectStore::setLabelStatus(Id labelId, LabelStatus status)
+Status ProjectStore::setLabelStatus(Id labelId, LabelStatus status, int64_t expectedRowVersion)
 {
     Result<Label> before = label(labelId);
     if (!before.ok())
@@ -268,10 +306,10 @@ Status ProjectStore::setLabelStatus(Id labelId, LabelStatus status)
     // Whoever confirms, disputes or rejects a label takes it over.
     if (d->currentAnnotatorId > 0)
         after.annotatorId = d->currentAnnotatorId;
-    return changeLabel(*d, before.value(), after, QStringLiteral("label.status"));
+    return changeLabel(*d, before.value(), after, QStringLiteral("label.status"), expectedRowVersion);
 }
 
-Status ProjectStore::setLabelClass(Id labelId, int classId)
+Status ProjectStore::setLabelClass(Id labelId, int classId, int64_t expectedRowVersion)
 {
     if (Status s = checkClass(*d, classId); !s.ok())
         return s;
@@ -282,7 +320,7 @@ Status ProjectStore::setLabelClass(Id labelId, int classId)
     after.classId = classId;
     if (d->currentAnnotatorId > 0)
         after.annotatorId = d->currentAnnotatorId;
-    return changeLabel(*d, before.value(), after, QStringLiteral("label.class"));
+    return changeLabel(*d, before.value(), after, QStringLiteral("label.class"), expectedRowVersion);
 }
 
 Status ProjectStore::removeLabel(Id labelId)
@@ -293,9 +331,12 @@ Status ProjectStore::removeLabel(Id labelId)
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
-    Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM labels WHERE id = ?"), {qlonglong(labelId)});
+    Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM labels WHERE id = ? AND row_version = ?"),
+                                  {qlonglong(labelId), qlonglong(before->rowVersion)});
     if (!q.ok())
         return Error{q.error()};
+    if (q->numRowsAffected() != 1)
+        return conflictError(*d, QStringLiteral("label"), labelId, before->rowVersion);
     if (Status s = d->recomputeVerdict(before->segmentId); !s.ok())
         return s;
     if (Status s = d->logEdit(QStringLiteral("label.remove"), QStringLiteral("label"), labelId, toJson(before.value()), {});

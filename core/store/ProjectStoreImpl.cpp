@@ -34,7 +34,9 @@ Status ProjectStore::Impl::requireWritable() const
 Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantList& binds) const
 {
     QSqlQuery q(db);
-    q.setForwardOnly(true);
+    // Forward-only on QPSQL streams rows (single-row mode), and another query on the connection
+    // before the last row is read would drop the rest: a server's results are fetched whole.
+    q.setForwardOnly(!isServer());
     if (dialect.inlinesValues()) {
         QVariantList values;
         values.reserve(binds.size());
@@ -69,7 +71,16 @@ Status ProjectStore::Impl::logEdit(const QString& action, const QString& entity,
                                {currentAnnotatorName, nowMs(), action, entity, qlonglong(entityId),
                                 before.isEmpty() ? QString() : compactJson(before),
                                 after.isEmpty() ? QString() : compactJson(after)});
-    return q.ok() ? Status::success() : Status(Error{q.error()});
+    if (!q.ok())
+        return Error{q.error()};
+    if (isServer()) {
+        // Delivered to the listening clients when (and only if) the transaction commits.
+        Result<QSqlQuery> n = exec(QStringLiteral("SELECT pg_notify('mas_edits', ?)"),
+                                   {QStringLiteral("%1:%2").arg(entity).arg(entityId)});
+        if (!n.ok())
+            return Error{n.error()};
+    }
+    return Status::success();
 }
 
 Status ProjectStore::Impl::recomputeVerdicts(const QVector<Id>& segmentIds, const std::atomic_bool* cancel)
@@ -77,7 +88,7 @@ Status ProjectStore::Impl::recomputeVerdicts(const QVector<Id>& segmentIds, cons
     // Two statements prepared once for the whole batch: preparing them per segment costs more than
     // running them.
     QSqlQuery select(db);
-    select.setForwardOnly(true);
+    select.setForwardOnly(!isServer());
     if (!select.prepare(QStringLiteral("SELECT %1 FROM labels WHERE segment_id = ? ORDER BY time_ms, id")
                             .arg(QLatin1String(kLabelColumns))))
         return sqlError(QStringLiteral("preparing the verdict query"), select);
@@ -290,6 +301,7 @@ Segment segmentFromRow(const QSqlQuery& q)
     s.created = fromMs(q.value(6).toLongLong());
     s.status = SegmentStatus(q.value(7).toInt());
     s.classId = q.value(8).toInt();
+    s.rowVersion = q.value(9).toLongLong();
     return s;
 }
 
@@ -302,6 +314,7 @@ Label labelFromRow(const QSqlQuery& q)
     l.annotatorId = q.value(3).toLongLong();
     l.status = LabelStatus(q.value(4).toInt());
     l.time = fromMs(q.value(5).toLongLong());
+    l.rowVersion = q.value(6).toLongLong();
     return l;
 }
 

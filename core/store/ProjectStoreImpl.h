@@ -44,7 +44,8 @@ struct ProjectStore::Impl {
     // The first column of the first row, or `fallback` when there is no row.
     Result<QVariant> scalar(const QString& sql, const QVariantList& binds = {}, const QVariant& fallback = {}) const;
 
-    // Appends to edit_log (inside the caller's transaction).
+    // Appends to edit_log (inside the caller's transaction); on a server also NOTIFYs the other
+    // clients (delivered when the transaction commits).
     Status logEdit(const QString& action, const QString& entity, Id entityId, const QJsonObject& before,
                    const QJsonObject& after);
     // Recomputes segments.status/class_id from the segment's labels (inside the caller's transaction).
@@ -125,7 +126,7 @@ inline constexpr char kVideoColumns[] =
     "id, path, content_hash, participant_id, duration_s, fps_num, fps_den, frame_count, width, height, rotation, "
     "has_audio, missing, added_ms";
 inline constexpr char kSegmentColumns[] =
-    "id, video_id, start_frame, end_frame, note, created_by, created_ms, status, class_id";
-inline constexpr char kLabelColumns[] = "id, segment_id, class_id, annotator_id, status, time_ms";
+    "id, video_id, start_frame, end_frame, note, created_by, created_ms, status, class_id, row_version";
+inline constexpr char kLabelColumns[] = "id, segment_id, class_id, annotator_id, status, time_ms, row_version";
 
 } // namespace mas::store

@@ -1,7 +1,9 @@
 // Model versions, their predictions, and split plans.
 #include "store/ProjectStore.h"
 #include "store/ProjectStoreImpl.h"
+#include "store/ServerModelBlobs.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -60,6 +62,14 @@ QVector<float> scoresFromJson(const QString& text)
     return out;
 }
 
+// A server project's checkpoint is handed out as this client's local copy (fetched when missing).
+ModelVersion withLocalCheckpoint(const ProjectStore::Impl& d, ModelVersion m)
+{
+    if (d.isServer())
+        m.checkpointPath = materialiseCheckpoint(d, m.id, m.checkpointPath);
+    return m;
+}
+
 bool isJsonObjectOrEmpty(const QString& text)
 {
     return text.trimmed().isEmpty() || QJsonDocument::fromJson(text.toUtf8()).isObject();
@@ -76,7 +86,7 @@ Result<Id> ProjectStore::addModelVersion(const ModelVersion& version)
     Transaction tx(*d);
     if (!tx.status().ok())
         return Error{tx.status().error()};
-    const QString checkpoint = version.checkpointPath.isEmpty() ? QString() : d->toProjectRelative(version.checkpointPath);
+    QString checkpoint = version.checkpointPath.isEmpty() || d->isServer() ? QString() : d->toProjectRelative(version.checkpointPath);
     Result<QSqlQuery> q = d->exec(
         QStringLiteral("INSERT INTO model_versions(name, parent_id, kind, hyper_params_json, metrics_json, "
                        "checkpoint_path, created_ms, active) VALUES(?, ?, ?, ?, ?, ?, ?, 0)"),
@@ -89,6 +99,15 @@ Result<Id> ProjectStore::addModelVersion(const ModelVersion& version)
         return Error{q.error()};
     }
     const Id id = q->lastInsertId().toLongLong();
+    if (d->isServer() && !version.checkpointPath.isEmpty()) {
+        // Into the database, where every client finds it.
+        if (Status s = uploadCheckpoint(*d, id, QFileInfo(version.checkpointPath).absoluteFilePath(), &checkpoint); !s.ok())
+            return Error{s.error()};
+        if (Result<QSqlQuery> u = d->exec(QStringLiteral("UPDATE model_versions SET checkpoint_path = ? WHERE id = ?"),
+                                          {checkpoint, qlonglong(id)});
+            !u.ok())
+            return Error{u.error()};
+    }
     if (Status s = d->logEdit(QStringLiteral("model.add"), QStringLiteral("model_version"), id, {},
                               {{"name", version.name}, {"parent", qint64(version.parentId)}, {"kind", version.kind},
                                {"checkpoint", checkpoint}});
@@ -223,7 +242,7 @@ Result<ModelVersion> ProjectStore::modelVersion(Id versionId) const
         return Error{q.error()};
     if (!q->next())
         return d->error(QStringLiteral("no model version with id %1").arg(versionId));
-    return modelFromRow(q.value());
+    return withLocalCheckpoint(*d, modelFromRow(q.value()));
 }
 
 Result<QVector<ModelVersion>> ProjectStore::modelVersions() const
@@ -233,7 +252,7 @@ Result<QVector<ModelVersion>> ProjectStore::modelVersions() const
         return Error{q.error()};
     QVector<ModelVersion> out;
     while (q->next())
-        out << modelFromRow(q.value());
+        out << withLocalCheckpoint(*d, modelFromRow(q.value()));
     return out;
 }
 
@@ -243,7 +262,7 @@ std::optional<ModelVersion> ProjectStore::activeModelVersion() const
         QStringLiteral("SELECT %1 FROM model_versions WHERE active = 1 LIMIT 1").arg(QLatin1String(kModelColumns)));
     if (!q.ok() || !q->next())
         return std::nullopt;
-    return modelFromRow(q.value());
+    return withLocalCheckpoint(*d, modelFromRow(q.value()));
 }
 
 Result<int> ProjectStore::storePredictions(const QVector<Prediction>& predictions, const BatchControl& control)

@@ -70,6 +70,16 @@ QStringList migration1to2()
     };
 }
 
+// 2 -> 3: optimistic concurrency. Every change of a segment or label bumps its row version, and an
+// edit names the version it read, so two annotators never overwrite each other silently.
+QStringList migration2to3()
+{
+    return {
+        "ALTER TABLE segments ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE labels ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
+    };
+}
+
 } // namespace
 
 QStringList createStatements(int version)
@@ -85,6 +95,8 @@ QStringList migrationStatements(int fromVersion)
     switch (fromVersion) {
     case 1:
         return migration1to2();
+    case 2:
+        return migration2to3();
     default:
         return {};
     }

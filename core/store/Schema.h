@@ -9,7 +9,7 @@
 
 namespace mas::store::schema {
 
-// The statements that create schema `version` in an empty database (1 or 2). Version 1 exists so
+// The statements that create schema `version` in an empty database (1, 2 or 3). Version 1 exists so
 // that tests can make a file as the first release wrote it.
 QStringList createStatements(int version);
 

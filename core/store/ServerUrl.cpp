@@ -78,12 +78,14 @@ QString ServerUrl::display() const
         out += enc(user) + '@';
     if (!host.startsWith('/'))
         out += host.contains(':') ? '[' + host + ']' : enc(host);
-    if (port > 0)
+    if (port > 0 && !host.startsWith('/'))
         out += ':' + QString::number(port);
     out += '/' + enc(dbname);
     QStringList query;
     if (host.startsWith('/'))
         query << QStringLiteral("host=") + QString::fromLatin1(QUrl::toPercentEncoding(host, "/._-~"));
+    if (port > 0 && host.startsWith('/'))
+        query << QStringLiteral("port=") + QString::number(port);
     if (!user.isEmpty() && host.startsWith('/'))
         query << QStringLiteral("user=") + enc(user);
     if (!sslmode.isEmpty())

@@ -17,7 +17,7 @@ namespace mas::store {
 using Id = int64_t;
 
 // The schema this build writes; older files are migrated forward when opened read-write.
-constexpr int kCurrentSchemaVersion = 2;
+constexpr int kCurrentSchemaVersion = 3;
 
 enum class OpenMode {
     ReadWrite,       // refuse when another process holds the project
@@ -96,6 +96,7 @@ struct Segment {
     // Derived from the segment's labels and kept in step by the store.
     SegmentStatus status = SegmentStatus::Unlabeled;
     int classId = -1;          // the class the verdict stands for; -1 when unlabeled
+    int64_t rowVersion = 1;    // bumped by every change of the row: an edit names the one it read
     int64_t frameLength() const { return endFrame - startFrame; }
 };
 
@@ -106,6 +107,7 @@ struct Label {
     Id annotatorId = 0;
     LabelStatus status = LabelStatus::Prelabeled;
     QDateTime time;            // when it was set or last changed (UTC)
+    int64_t rowVersion = 1;    // bumped by every change of the row: an edit names the one it read
 };
 
 struct ModelVersion {

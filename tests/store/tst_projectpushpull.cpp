@@ -4,7 +4,9 @@
 #include "StoreTestSupport.h"
 
 #include <QElapsedTimer>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QtTest>
 
@@ -33,6 +35,14 @@ CliRun runCli(const QStringList& args)
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+QByteArray checkpointBytes()
+{
+    QByteArray bytes;
+    for (int i = 0; i < 300000; ++i)
+        bytes.append(char((uint(i) * 7919u) >> 3));
+    return bytes;
 }
 
 QByteArray readAll(const QString& path)
@@ -64,6 +74,8 @@ void TestProjectPushPull::initTestCase()
     if (!m_pg->ok())
         QSKIP(qPrintable(m_pg->why()));
     qputenv("MAS_VIDEO_ROOT", m_dir.path().toUtf8());
+    // Server projects' local caches (this process and the CLI's) stay in the test's folder.
+    qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
 }
 
 // Two annotators' labels, notes that need escaping, two model versions (one active) with
@@ -78,6 +90,13 @@ void TestProjectPushPull::makeProject(const QString& path)
     base.name = "manet-base";
     base.kind = "pretrained";
     base.hyperParamsJson = R"({"depth":18})";
+    // A checkpoint file (its bytes are what matters here: they must reach every client).
+    base.checkpointPath = s->cacheDir() + "/models/base/model.pt";
+    QDir().mkpath(QFileInfo(base.checkpointPath).absolutePath());
+    QFile checkpoint(base.checkpointPath);
+    QVERIFY(checkpoint.open(QIODevice::WriteOnly));
+    checkpoint.write(checkpointBytes());
+    checkpoint.close();
     const Id model = s->addModelVersion(base).value();
     ModelVersion ft = base;
     ft.name = "manet-ft";
@@ -144,6 +163,22 @@ void TestProjectPushPull::roundTripKeepsExportsByteIdentical()
     QCOMPARE(server.value()->editLog(1000).value().size(), a.value()->editLog(1000).value().size());
     QCOMPARE(b.value()->meta().created, a.value()->meta().created);
     QCOMPARE(b.value()->annotators().value().size(), 2);
+
+    // The checkpoint went with its version: stored on the server, fetched by another client into
+    // its own cache, and copied into the pulled file's cache.
+    const ModelVersion pulledBase = b.value()->modelVersions().value().first();
+    QVERIFY2(pulledBase.checkpointPath.startsWith("pulled.mas.cache/"), qPrintable(pulledBase.checkpointPath));
+    QCOMPARE(readAll(b.value()->projectDir() + "/" + pulledBase.checkpointPath), checkpointBytes());
+    qputenv("XDG_CACHE_HOME", m_dir.filePath("another-client").toUtf8());
+    {
+        auto other = ProjectStore::open(url, OpenMode::ReadOnly);
+        QVERIFY2(other.ok(), qPrintable(other.error()));
+        QCOMPARE(other.value()->modelVersions().value().size(), 2);
+        const ModelVersion fetched = other.value()->modelVersions().value().first();
+        QVERIFY2(fetched.checkpointPath.startsWith(m_dir.filePath("another-client")), qPrintable(fetched.checkpointPath));
+        QCOMPARE(readAll(fetched.checkpointPath), checkpointBytes());
+    }
+    qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
 
     for (const QString& kind : {QStringLiteral("csv"), QStringLiteral("json")}) {
         for (const QStringList& options : {QStringList{}, QStringList{"--plan", "main", "--model", "manet-base"}}) {

@@ -6,6 +6,7 @@
 #include "store/ServerUrl.h"
 #include "store/SqlDialect.h"
 
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void schema1DatabaseIsMigratedOnTheServer();
     void roleWithoutRightsOpensReadOnly();
     void cacheIsALocalFolderPerServerProject();
+    void anotherClientHearsEditsWithinASecond();
 
 private:
     test::PgTestCluster* m_pg = nullptr;
@@ -143,6 +145,28 @@ void TestStoreServer::cacheIsALocalFolderPerServerProject()
     QVERIFY(a->cacheDir() != b->cacheDir());
     QVERIFY(a->path().startsWith("postgresql://"));
     qunsetenv("XDG_CACHE_HOME");
+}
+
+void TestStoreServer::anotherClientHearsEditsWithinASecond()
+{
+    const QString url = m_pg->url("listen");
+    auto writer = test::createProject(url, "bob");
+    const Id v = writer->addVideo(test::fakeVideo("v.mp4")).value();
+    Result<std::unique_ptr<ProjectStore>> reader = ProjectStore::open(url);
+    QVERIFY2(reader.ok(), qPrintable(reader.error()));
+    QStringList heard;
+    QVERIFY(reader.value()->setChangeListener([&](const QString& entity, Id id) { heard << QStringLiteral("%1:%2").arg(entity).arg(id); }));
+    QElapsedTimer t;
+    t.start();
+    const Id seg = writer->addSegment(v, 0, 10).value();
+    QTRY_VERIFY_WITH_TIMEOUT(heard.contains(QStringLiteral("segment:%1").arg(seg)), 1000);
+    qInfo("an edit reached the other client after %lld ms", t.elapsed());
+    // A rolled-back edit is never announced; the listener's own edits are not echoed to it.
+    QVERIFY(!writer->addLabel(seg, 99, LabelStatus::Confirmed).ok());
+    QVERIFY(reader.value()->addSegment(v, 10, 20).ok());
+    QTest::qWait(200);
+    QCOMPARE(heard.size(), 1);
+    QVERIFY(!test::createProject(m_dir.filePath("file.mas"))->setChangeListener([](const QString&, Id) {}));
 }
 
 QTEST_GUILESS_MAIN(TestStoreServer)
