@@ -1,4 +1,4 @@
-// bench_store [--dir DIR] [--edits N] [--keep]
+// bench_store [--dir DIR] [--edits N] [--keep] [--url postgresql://...]
 // A project at MA-52 scale: 22,422 whole-clip segments over 205 participants, classes drawn with
 // the MA-52 distribution (the official train + val lists when ../shared is there, else a long-tailed
 // stand-in), each segment with one confirmed label and a top-5 prediction of the active model.
@@ -6,6 +6,7 @@
 // the latency of one durable label edit (the method returns after COMMIT with synchronous=FULL),
 // and the file size. Goals: open + clip list < 1 s, durable edit < 5 ms.
 // The video files are empty placeholders, so that the open's missing-file check stats real files.
+// --url: the same project on a PostgreSQL server (an empty or missing database) instead of a file.
 #include "store/ProjectStore.h"
 
 #include <QCoreApplication>
@@ -147,6 +148,7 @@ int main(int argc, char** argv)
     QString dir;
     int edits = 300;
     bool keep = false;
+    QString url;
     for (int i = 0; i < args.size(); ++i) {
         if (args[i] == "--dir" && i + 1 < args.size())
             dir = args[++i];
@@ -154,8 +156,10 @@ int main(int argc, char** argv)
             edits = std::max(1, args[++i].toInt());
         else if (args[i] == "--keep")
             keep = true;
+        else if (args[i] == "--url" && i + 1 < args.size())
+            url = args[++i];
         else {
-            std::fprintf(stderr, "usage: bench_store [--dir DIR] [--edits N] [--keep]\n");
+            std::fprintf(stderr, "usage: bench_store [--dir DIR] [--edits N] [--keep] [--url postgresql://...]\n");
             return 2;
         }
     }
@@ -165,7 +169,9 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "bench_store: cannot make a folder under %s\n", qPrintable(dir.isEmpty() ? QDir::tempPath() : dir));
         return 1;
     }
-    const QString path = temp.filePath("ma52.mas");
+    const QString path = url.isEmpty() ? temp.filePath("ma52.mas") : url;
+    if (!url.isEmpty())
+        qputenv("MAS_VIDEO_ROOT", temp.path().toUtf8()); // the server project's videos are the placeholders here
     const QStorageInfo storage(temp.path());
     std::printf("project   %s\nfs        %s (%s) on %s\n", qPrintable(path), qPrintable(storage.rootPath()),
                 storage.fileSystemType().constData(), storage.device().constData());
@@ -280,7 +286,8 @@ int main(int argc, char** argv)
                 tPredictions);
     std::printf("contents  %d videos, %d participants, %d segments, %d labels, %d predictions\n", counts.videos,
                 counts.participants, counts.segments, counts.labels, counts.predictions);
-    std::printf("file      %s after close\n", qPrintable(fileSizes(path)));
+    if (url.isEmpty())
+        std::printf("file      %s after close\n", qPrintable(fileSizes(path)));
 
     // --- open + clip list (cold for SQLite: a fresh connection; warm page cache of the OS) --------
     std::vector<double> openMs, listMs, openCpu, listCpu;
@@ -375,10 +382,13 @@ int main(int argc, char** argv)
     report("change a label's class", classEdit);
     report("change a label's status", statusEdit);
     report("add a label", addEdit);
-    std::printf("file      %s while open\n", qPrintable(fileSizes(path)));
+    if (url.isEmpty())
+        std::printf("file      %s while open\n", qPrintable(fileSizes(path)));
     store.reset();
-    std::printf("file      %s after close (%.0f bytes per segment)\n", qPrintable(fileSizes(path)),
-                double(QFileInfo(path).size()) / kClips);
+    if (url.isEmpty()) {
+        std::printf("file      %s after close (%.0f bytes per segment)\n", qPrintable(fileSizes(path)),
+                    double(QFileInfo(path).size()) / kClips);
+    }
     if (keep)
         std::printf("kept      %s\n", qPrintable(path));
     return 0;
