@@ -31,9 +31,18 @@ Result<ServerUrl> ServerUrl::parse(const QString& text)
     // Shown without its password in any error.
     QUrl shown = url;
     shown.setPassword(QString());
-    const QString name = url.isValid() ? shown.toString() : QStringLiteral("the postgresql:// URL");
-    if (!url.isValid())
-        return Error{QStringLiteral("%1: not a valid URL (%2)").arg(name, url.errorString())};
+    // Errors name the URL as given, with any password cut out (user:PASSWORD@ and ?password=).
+    static const QRegularExpression userPassword(QStringLiteral("(://[^/@:?]*):[^/@?]*@"));
+    static const QRegularExpression queryPassword(QStringLiteral("([?&]password=)[^&]*"));
+    QString name = url.isValid() ? shown.toString() : text;
+    name.replace(userPassword, QStringLiteral("\\1@"));
+    name.replace(queryPassword, QStringLiteral("\\1***"));
+    if (!url.isValid()) {
+        QString why = url.errorString(); // quotes the URL: its password goes too
+        why.replace(userPassword, QStringLiteral("\\1@"));
+        why.replace(queryPassword, QStringLiteral("\\1***"));
+        return Error{QStringLiteral("%1: not a valid URL (%2)").arg(name, why)};
+    }
     ServerUrl s;
     s.host = socketHost.isEmpty() ? url.host(QUrl::FullyDecoded) : socketHost;
     s.port = url.port(-1);

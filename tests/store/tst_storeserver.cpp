@@ -54,6 +54,9 @@ void TestStoreServer::urlsAreParsedAndShownWithoutPassword()
     QVERIFY(!ServerUrl::parse("postgresql://host/").ok());
     QVERIFY(ServerUrl::parse("postgresql://host/db?sslmode=sometimes").error().contains("sslmode"));
     QVERIFY(ServerUrl::parse("postgresql://host/db?colour=red").error().contains("colour"));
+    const QString leaky = ServerUrl::parse("postgresql://ann:pw1@host/db?password=pw2&colour=red").error();
+    QVERIFY2(leaky.contains("colour") && leaky.contains("ann@host") && !leaky.contains("pw1") && !leaky.contains("pw2"),
+             qPrintable(leaky));
     QVERIFY(isServerUrl("POSTGRESQL://x/y") && !isServerUrl("/home/a/postgresql.mas"));
 }
 
