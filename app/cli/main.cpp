@@ -4,6 +4,14 @@
 #include <QCoreApplication>
 
 #include <csignal>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
 
 using namespace mas::cli;
 
@@ -25,10 +33,45 @@ void printHelp(QTextStream& out)
     out << "\nExit status: 0 success, 1 failure (reason on stderr), 2 usage error, 130 interrupted.\n";
 }
 
+#ifdef MAS_CLI_FRONT
+// The model verbs and the full help live in mastudio-cli-model beside this program (LibTorch takes about a
+// second to load; the other verbs start without it). exec keeps the pid, the terminal and Ctrl-C as they are.
+[[noreturn]] void handOverToModelCli(char** argv)
+{
+    std::string self(4096, '\0');
+    const ssize_t n = readlink("/proc/self/exe", self.data(), self.size() - 1);
+    self.resize(n > 0 ? size_t(n) : 0);
+    const std::string dir = self.substr(0, self.rfind('/') + 1);
+    const std::string model = dir + "mastudio-cli-model";
+    execv(model.c_str(), argv);
+    std::fprintf(stderr, "mastudio-cli: cannot start %s for this verb: %s\n", model.c_str(), std::strerror(errno));
+    std::exit(Failure);
+}
+
+bool hasVerb(int argc, char** argv)
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help")
+        return false;
+    for (const CliCommand& c : commands()) {
+        const QStringList words = c.verb.split(' ');
+        if (words.size() <= args.size() && args.mid(0, words.size()) == words)
+            return true;
+    }
+    return false;
+}
+#endif
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+#ifdef MAS_CLI_FRONT
+    if (!hasVerb(argc, argv))
+        handOverToModelCli(argv);
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mastudio-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("MicroActionStudio"));

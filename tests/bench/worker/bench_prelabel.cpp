@@ -10,7 +10,7 @@
 //     --long-windows windows (the whole hour takes hours on 2 cores); windows/s and peak RSS.
 //
 //   bench_prelabel [--runs N] [--repeat N] [--checkpoint FILE] [--batch N] [--long-seconds S] [--long-windows N]
-//                  [--skip-processes] [--skip-inprocess] [--skip-long]
+//                  [--long-video FILE] [--skip-processes] [--skip-inprocess] [--skip-long]
 #include "BenchSupport.h"
 
 #include "ClassifyVideos.h"
@@ -184,6 +184,17 @@ int benchInProcess(const QStringList& videos, const QString& checkpoint, const Q
                 QThread::idealThreadCount());
     std::printf("  decoding alone       %6.2f s  %5.2f videos/s  (CPU %.2f s a video; %d decoder thread(s))\n", decodeSeconds,
                 videos.size() / decodeSeconds, decodeCpu / videos.size(), threads.decoder);
+    // Of which opening a video (its frame index, probe, demuxer and decoder).
+    cpu = cpuSeconds(RUSAGE_SELF);
+    t.restart();
+    for (const QString& v : videos) {
+        DecoderOptions options;
+        options.threads = threads.decoder;
+        if (!VideoDecoder::open(v, options))
+            return std::fprintf(stderr, "%s: cannot be opened\n", qPrintable(v)), 1;
+    }
+    std::printf("    of which opening   %6.2f s  (CPU %.3f s a video)\n", t.nsecsElapsed() / 1e9,
+                (cpuSeconds(RUSAGE_SELF) - cpu) / videos.size());
 
     // The model alone on the decoded clips (after one warm-up call).
     double modelOnly = 0;
@@ -230,7 +241,9 @@ int benchLongFootage(const QString& folder, const QString& checkpoint, const QCo
     QElapsedTimer t;
     t.start();
     QString error;
-    const QString video = bench::makeLongFootage(folder, seconds, "1920x1080", &error);
+    QDir().mkpath(folder);
+    const QString video = args.isSet("long-video") ? args.value("long-video")
+                                                   : bench::makeLongFootage(folder, seconds, "1920x1080", &error);
     if (video.isEmpty())
         return std::fprintf(stderr, "cannot make the long footage: %s\n", qPrintable(error)), 1;
     store::Video record;
@@ -238,8 +251,8 @@ int benchLongFootage(const QString& folder, const QString& checkpoint, const QCo
     Result<std::unique_ptr<store::ProjectStore>> created = bench::projectWithVideo(folder + "/long.mas", video, &record, &videoId);
     if (!created)
         return std::fprintf(stderr, "%s\n", qPrintable(created.error())), 1;
-    std::printf("sliding windows: %d s of 1920x1080 H.264 (%lld frames), made in %.1f s\n", seconds,
-                (long long)record.frameCount, t.elapsed() / 1000.0);
+    std::printf("sliding windows: %s, %.0f s of %dx%d H.264 (%lld frames), ready in %.1f s\n", qPrintable(video),
+                record.durationSeconds, record.width, record.height, (long long)record.frameCount, t.elapsed() / 1000.0);
     PrelabelOptions po;
     po.model.kind = ModelSource::Kind::Checkpoint;
     po.model.reference = checkpoint;
@@ -294,6 +307,7 @@ int main(int argc, char** argv)
                      {"batch", "videos per model call", "N", "4"},
                      {"long-seconds", "length of the long footage", "S", "3600"},
                      {"long-windows", "windows timed on it", "N", "240"},
+                     {"long-video", "use this long video instead of making one", "FILE"},
                      {"skip-processes", "no whole-process runs"},
                      {"skip-inprocess", "no in-process stages"},
                      {"skip-long", "no sliding windows"}});
