@@ -146,6 +146,23 @@ public:
         return finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
     }
 
+    // Waits (polling squeue every 200 ms, so the time measured is the jobs', not sbatch --wait's growing
+    // poll interval) until no task of job `jobId` is pending or running; true when all `tasks` completed
+    // with exit code 0 (scontrol show job keeps finished tasks for MinJobAge, 300 s). *report: their states.
+    bool waitForJob(const QString& jobId, int tasks, int timeoutMs, QString* report) const
+    {
+        QElapsedTimer t;
+        t.start();
+        QString out;
+        while (t.elapsed() < timeoutMs) {
+            if (client("squeue", {"-h", "-j", jobId, "-o", "%i %T"}, &out) && out.trimmed().isEmpty())
+                break;
+            QThread::msleep(200);
+        }
+        client("scontrol", {"-o", "show", "job", jobId}, report);
+        return report->count("JobState=COMPLETED") == tasks && report->count("ExitCode=0:0") == tasks;
+    }
+
 private:
     QString mungeSocket() const { return m_root + "/munge/munge.socket"; }
 

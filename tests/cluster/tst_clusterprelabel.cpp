@@ -1,5 +1,6 @@
 // Pre-labeling sharded over a cluster, as a user runs it: a project with clips and long footage (videos made
-// by FFmpeg), a tiny real MANet imported once, then
+// by FFmpeg) and a tiny real MANet imported once, pushed to a throwaway PostgreSQL server (PgTestCluster) so
+// that the shards write at once (without a server: .mas copies, one shard at a time), then
 //   - the same pre-label in one process and as a 4-task job array of packaging/slurm/prelabel-array.sbatch
 //     on a real single-node Slurm (munged, slurmctld, slurmd started here as root): the predictions and the
 //     proposed segments must be the same; where Slurm cannot start, the test says so and runs the 4 shards
@@ -10,6 +11,7 @@
 // Timings of the one-process and the sharded runs are printed (a 2-core machine: see the README).
 #include "EvaluationShards.h"
 #include "ManetModel.h"
+#include "PgTestCluster.h"
 #include "ShardSpec.h"
 #include "SlurmTestCluster.h"
 #include "WorkerTestProject.h"
@@ -157,12 +159,15 @@ private Q_SLOTS:
     void shardedEvaluateMergesToOneProcessFigures();
 
 private:
+    // A new project equal to the template: a server database (project push) or a copy of the file's folder.
     QString copyOfTemplate(const QString& name);
     QStringList prelabelArgs() const { return {"--model", "tiny", "--device", "cpu", "--threshold", "0", "--batch", "4"}; }
-    // The shards as local processes: one after another on a .mas file (one writer at a time).
+    // The shards as local processes: all at once on a server project, one after another on a .mas file
+    // (one writer at a time).
     QString runLocalShards(const QString& project, const QStringList& extra);
 
     QTemporaryDir m_dir;
+    std::unique_ptr<test::PgTestCluster> m_pg; // running, or null: the projects are .mas files
     QString m_template;           // the project folder the runs copy
     QString m_oneProcess;         // pre-labeled by one process (the reference)
     QMap<QString, SegmentState> m_reference;
@@ -171,10 +176,21 @@ private:
 void TestClusterPrelabel::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    m_pg = std::make_unique<test::PgTestCluster>();
+    if (!m_pg->ok()) {
+        qWarning("NO POSTGRESQL SERVER (%s): the projects are .mas files and the shards run one at a time",
+                 qPrintable(m_pg->why()));
+        m_pg.reset();
+    }
+    // Server projects' local caches (checkpoints fetched from the server, the worker's side files) stay in the
+    // test's folder, for this process, the CLI runs and the Slurm tasks (sbatch passes the environment on).
+    qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
     // Clips: 8 videos x 3 segments (every 2nd confirmed), 4 participants. Long footage: 4 videos of 150 frames
     // without segments, which the pre-label slides windows over. Video ids 1..12: 3 per shard.
+    // MAS_CLUSTER_TEST_SCALE=S makes S times as many videos (to measure the speed-up on more work).
+    const int scale = std::max(1, qEnvironmentVariableIntValue("MAS_CLUSTER_TEST_SCALE"));
     test::WorkerProjectOptions o;
-    o.videos = 8;
+    o.videos = 8 * scale;
     o.participants = 4;
     o.framesPerVideo = 30;
     o.segmentsPerVideo = 3;
@@ -183,7 +199,7 @@ void TestClusterPrelabel::initTestCase()
     m_template = m_dir.filePath("template");
     test::WorkerProject p = test::makeWorkerProject(m_template, o);
     QVERIFY2(p.store, qPrintable(p.error));
-    for (int v = 0; v < 4; ++v) {
+    for (int v = 0; v < 4 * scale; ++v) {
         const QString path = QString("%1/videos/long%2.mp4").arg(m_template).arg(v);
         QString error;
         QVERIFY2(test::makeTestVideo(path, 150, 48, 48, 30, 12, false, &error), qPrintable(error));
@@ -206,12 +222,12 @@ void TestClusterPrelabel::initTestCase()
     const CliRun split = runCli({"split", project, "--ratios", "0.5,0.25,0.25", "--seed", "0", "--name", "main"});
     QVERIFY2(split.exitCode == 0, qPrintable(describe(split)));
 
-    m_oneProcess = copyOfTemplate("one-process");
+    m_oneProcess = copyOfTemplate("one_process");
     QElapsedTimer t;
     t.start();
     const CliRun one = runCli(QStringList{"prelabel", m_oneProcess} + prelabelArgs() + QStringList{"--threads", "2"});
     QVERIFY2(one.exitCode == 0, qPrintable(describe(one)));
-    qInfo("one process (2 torch threads): %.1f s", t.elapsed() / 1000.0);
+    qInfo("one process (2 torch threads) on a %s: %.1f s", m_pg ? "server project" : ".mas file", t.elapsed() / 1000.0);
     QString error;
     m_reference = snapshot(m_oneProcess, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -221,6 +237,15 @@ void TestClusterPrelabel::initTestCase()
 
 QString TestClusterPrelabel::copyOfTemplate(const QString& name)
 {
+    if (m_pg) {
+        const QString url = m_pg->url(name);
+        const CliRun push = runCli({"project", "push", m_template + "/project.mas", url});
+        if (push.exitCode != 0) {
+            qWarning("project push: %s", qPrintable(describe(push)));
+            return {};
+        }
+        return url;
+    }
     const QString folder = m_dir.filePath(name);
     if (!copyFolder(m_template, folder))
         return {};
@@ -229,6 +254,27 @@ QString TestClusterPrelabel::copyOfTemplate(const QString& name)
 
 QString TestClusterPrelabel::runLocalShards(const QString& project, const QStringList& extra)
 {
+    if (m_pg) {
+        std::vector<std::unique_ptr<QProcess>> shards;
+        for (int k = 0; k < kShards; ++k) {
+            shards.push_back(std::make_unique<QProcess>());
+            shards.back()->setProcessChannelMode(QProcess::MergedChannels);
+            shards.back()->start(QStringLiteral(MASTUDIO_CLI),
+                                 QStringList{"prelabel", project, "--shard", QString("%1/%2").arg(k).arg(kShards)} + extra);
+        }
+        QString failures;
+        for (int k = 0; k < kShards; ++k) {
+            QProcess& p = *shards[size_t(k)];
+            const bool finished = p.waitForFinished(240000);
+            if (!finished) {
+                p.kill();
+                p.waitForFinished();
+            }
+            if (!finished || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+                failures += QString("shard %1: exit %2: %3\n").arg(k).arg(p.exitCode()).arg(QString::fromUtf8(p.readAll()));
+        }
+        return failures;
+    }
     for (int k = 0; k < kShards; ++k) {
         const CliRun r = runCli(QStringList{"prelabel", project, "--shard", QString("%1/%2").arg(k).arg(kShards)} + extra);
         if (r.exitCode != 0)
@@ -278,9 +324,9 @@ void TestClusterPrelabel::cliRefusesWhatShardsCannotShare()
     QCOMPARE(both.exitCode, 2);
     QVERIFY2(both.err.contains("--merge"), qPrintable(both.err));
     // An empty shard (N larger than the videos) does nothing and says so.
-    const CliRun empty = runCli({"prelabel", project, "--shard", "13/16", "--device", "cpu"});
+    const CliRun empty = runCli({"prelabel", project, "--shard", "999/1000", "--device", "cpu"});
     QVERIFY2(empty.exitCode == 0, qPrintable(describe(empty)));
-    QVERIFY2(empty.out.contains("shard:         13/16 (0 of 12 videos"), qPrintable(empty.out));
+    QVERIFY2(empty.out.contains("shard:         999/1000 (0 of "), qPrintable(empty.out));
     QString error;
     QCOMPARE(countWithPredictions(snapshot(project, &error)), 0);
 }
@@ -298,33 +344,34 @@ void TestClusterPrelabel::shardsOnSlurmEqualOneProcess()
         qWarning("SLURM DID NOT START, running the %d shards as local processes instead: %s", kShards, qPrintable(why));
         const QString failed = runLocalShards(project, prelabelArgs() + QStringList{"--threads", "1"});
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        qInfo("%d shards as local processes, one after another: %.1f s", kShards, t.elapsed() / 1000.0);
+        qInfo("%d shards as local processes (%s): %.1f s", kShards, m_pg ? "at once" : "one after another",
+              t.elapsed() / 1000.0);
     } else {
         qInfo("real Slurm: slurmctld and slurmd up in %s", qPrintable(slurm.folder()));
-        // A .mas file takes one writer at a time: the array runs its tasks one by one (%1).
+        // A server project takes the 4 tasks at once; a .mas file one writer at a time (%1: one task at a time).
         QProcess sbatch;
         QProcessEnvironment env = slurm.environment();
         env.insert("MASTUDIO_CLI", QStringLiteral(MASTUDIO_CLI));
         sbatch.setProcessEnvironment(env);
-        sbatch.setProcessChannelMode(QProcess::MergedChannels);
-        sbatch.start("sbatch", QStringList{"--wait", QString("--array=0-%1").arg(kShards - 1) + "%1", "--cpus-per-task=1",
-                                           "--chdir", slurm.folder(), "--output", slurm.folder() + "/task-%a.out",
-                                           QStringLiteral(MAS_SLURM_SCRIPT), project}
+        sbatch.start("sbatch", QStringList{"--parsable", QString("--array=0-%1").arg(kShards - 1) + (m_pg ? "" : "%1"),
+                                           "--cpus-per-task=1", "--chdir", slurm.folder(), "--output",
+                                           slurm.folder() + "/task-%a.out", QStringLiteral(MAS_SLURM_SCRIPT), project}
                                    + prelabelArgs());
-        const bool finished = sbatch.waitForFinished(240000);
-        QString outputs = QString::fromUtf8(sbatch.readAll());
+        QVERIFY(sbatch.waitForFinished(30000));
+        const QString job = QString::fromUtf8(sbatch.readAllStandardOutput()).trimmed().section(';', 0, 0);
+        QVERIFY2(sbatch.exitCode() == 0 && !job.isEmpty(), qPrintable(QString::fromUtf8(sbatch.readAllStandardError())));
+        QString states;
+        const bool completed = slurm.waitForJob(job, kShards, 240000, &states);
+        const double seconds = t.elapsed() / 1000.0;
+        QString outputs = states;
         for (int k = 0; k < kShards; ++k) {
             QFile f(slurm.folder() + QString("/task-%1.out").arg(k));
             if (f.open(QIODevice::ReadOnly))
                 outputs += QString("\n--- task %1:\n").arg(k) + QString::fromUtf8(f.readAll());
         }
-        if (!finished) {
-            sbatch.kill();
-            sbatch.waitForFinished();
-        }
-        QVERIFY2(finished && sbatch.exitCode() == 0, qPrintable(outputs + slurm.logs()));
-        qInfo("%d shards as a Slurm job array (one task at a time on a .mas file), submit to done: %.1f s", kShards,
-              t.elapsed() / 1000.0);
+        QVERIFY2(completed, qPrintable(outputs + slurm.logs()));
+        qInfo("%d shards as a Slurm job array (%s), submit to done: %.1f s", kShards,
+              m_pg ? "all at once on the server project" : "one task at a time on a .mas file", seconds);
         for (int k = 0; k < kShards; ++k)
             QVERIFY2(outputs.contains(QString("shard %1/%2").arg(k).arg(kShards)), qPrintable(outputs));
     }
