@@ -31,7 +31,9 @@ namespace mas::test {
 
 class PgTestCluster {
 public:
-    PgTestCluster() { start(); }
+    // Durable: fsync on (benchmarks of edit latency); tests run with fsync off, for speed.
+    enum Mode { Fast, Durable };
+    explicit PgTestCluster(Mode mode = Fast) : m_durable(mode == Durable) { start(); }
     ~PgTestCluster() { stop(); }
     PgTestCluster(const PgTestCluster&) = delete;
     PgTestCluster& operator=(const PgTestCluster&) = delete;
@@ -112,9 +114,10 @@ private:
             m_why = QStringLiteral("initdb failed: ") + m_why;
             return;
         }
-        const QString options = QStringLiteral("-k %1 -c listen_addresses='' -p %2 -F -c max_connections=100")
+        const QString options = QStringLiteral("-k %1 -c listen_addresses='' -p %2 %3 -c max_connections=100")
                                     .arg(dir())
-                                    .arg(m_port);
+                                    .arg(m_port)
+                                    .arg(m_durable ? QString() : QStringLiteral("-F"));
         if (!run(m_bin + "/pg_ctl", {"-D", data, "-l", dir() + "/server.log", "-w", "-t", "60", "-o", options, "start"},
                  nullptr, &m_why, true)) {
             m_why = QStringLiteral("pg_ctl start failed: ") + m_why + QStringLiteral(" (log: %1/server.log)").arg(dir());
@@ -160,6 +163,7 @@ private:
     bool m_running = false;
     bool m_asPostgres = false;
     int m_port = 0;
+    bool m_durable = false;
 };
 
 } // namespace mas::test
