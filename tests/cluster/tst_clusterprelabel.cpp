@@ -227,7 +227,8 @@ void TestClusterPrelabel::initTestCase()
     t.start();
     const CliRun one = runCli(QStringList{"prelabel", m_oneProcess} + prelabelArgs() + QStringList{"--threads", "2"});
     QVERIFY2(one.exitCode == 0, qPrintable(describe(one)));
-    qInfo("one process (2 torch threads) on a %s: %.1f s", m_pg ? "server project" : ".mas file", t.elapsed() / 1000.0);
+    qInfo("one process (2 torch threads) on a %s: %.1f s (its own pre-label time: %s s)", m_pg ? "server project" : ".mas file",
+          t.elapsed() / 1000.0, qPrintable(QRegularExpression("time: +([0-9.]+) s").match(one.out).captured(1)));
     QString error;
     m_reference = snapshot(m_oneProcess, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -374,6 +375,12 @@ void TestClusterPrelabel::shardsOnSlurmEqualOneProcess()
               m_pg ? "all at once on the server project" : "one task at a time on a .mas file", seconds);
         for (int k = 0; k < kShards; ++k)
             QVERIFY2(outputs.contains(QString("shard %1/%2").arg(k).arg(kShards)), qPrintable(outputs));
+        // Each task's own job time (the CLI's "time:" line: after start-up, model load and connection).
+        static const QRegularExpression jobTime(QStringLiteral("time: +([0-9.]+) s"));
+        QStringList times;
+        for (auto it = jobTime.globalMatch(outputs); it.hasNext();)
+            times << it.next().captured(1);
+        qInfo("the tasks' own pre-label times (s): %s", qPrintable(times.join(", ")));
     }
     QString error;
     const QMap<QString, SegmentState> sharded = snapshot(project, &error);
