@@ -1,5 +1,7 @@
 #include "store/ServerConnection.h"
 
+#include "store/ServerCredentials.h"
+
 #include <QDir>
 #include <QSqlError>
 #include <QStandardPaths>
@@ -39,6 +41,13 @@ QString driverMessage(const QSqlError& e)
     return m.trimmed().replace('\n', ' ');
 }
 
+// libpq found no password (PGPASSWORD, ~/.pgpass), or the server refused the one it had.
+bool needsPassword(const QSqlError& e)
+{
+    const QString m = driverMessage(e);
+    return m.contains(QLatin1String("no password supplied")) || m.contains(QLatin1String("password authentication failed"));
+}
+
 bool isMissingDatabase(const QSqlError& e)
 {
     return e.nativeErrorCode() == QLatin1String("3D000") || driverMessage(e).contains(QLatin1String("does not exist"));
@@ -57,6 +66,7 @@ Status createDatabase(ProjectStore::Impl& d)
     Status result = [&]() -> Status {
         QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
         configure(admin, d.server->withDatabase(QStringLiteral("postgres")));
+        admin.setPassword(d.db.password());
         if (!admin.open())
             return d.error(QStringLiteral("the database does not exist and the server's 'postgres' database could not be "
                                           "reached to create it (%1)").arg(driverMessage(admin.lastError())));
@@ -80,7 +90,21 @@ Status connectServer(ProjectStore::Impl& d, bool createMissingDatabase)
     if (!d.db.isValid())
         return d.error(QStringLiteral("the Qt PostgreSQL driver (QPSQL, Debian package libqt6sql6-psql) is not installed"));
     configure(d.db, *d.server);
-    if (!d.db.open()) {
+    // A password this process was given for the server before (never stored anywhere else).
+    const QString url = d.server->display();
+    if (const QString known = detail::serverPassword(url, false); !known.isEmpty())
+        d.db.setPassword(known);
+    bool opened = d.db.open();
+    if (!opened && needsPassword(d.db.lastError())) {
+        detail::forgetServerPassword(url);
+        if (const QString asked = detail::serverPassword(url, true); !asked.isEmpty()) {
+            d.db.setPassword(asked);
+            opened = d.db.open();
+            if (!opened)
+                detail::forgetServerPassword(url);
+        }
+    }
+    if (!opened) {
         const QSqlError e = d.db.lastError();
         if (!(createMissingDatabase && isMissingDatabase(e)))
             return d.error(QStringLiteral("cannot connect (%1)").arg(driverMessage(e)));

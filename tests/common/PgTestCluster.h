@@ -14,6 +14,7 @@
 // what the URLs name; `postgres` is the superuser. Used by the store tests
 // (MAS_TEST_STORE_BACKEND=postgresql) and the sharded pre-label tests.
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -72,6 +73,24 @@ public:
                    {"-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir(), "-p", QString::number(m_port), "-U",
                     asRole, "-d", db, "-c", sql},
                    out, error, false);
+    }
+
+    // Makes role `role` (LOGIN, with `password`) that must give its password over the socket (the
+    // others keep trust authentication); the server rereads its rules.
+    bool addPasswordRole(const QString& role, const QString& password, QString* error = nullptr)
+    {
+        if (!psql(QStringLiteral("postgres"), QStringLiteral("CREATE ROLE \"%1\" LOGIN CREATEDB PASSWORD '%2'").arg(role, password), nullptr, error))
+            return false;
+        const QString hba = dir() + QStringLiteral("/data/pg_hba.conf");
+        QFile f(hba);
+        if (!f.open(QIODevice::ReadOnly))
+            return false;
+        const QByteArray rules = "local all " + role.toUtf8() + " scram-sha-256\n" + f.readAll();
+        f.close();
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(rules) != rules.size())
+            return false;
+        f.close();
+        return run(m_bin + "/pg_ctl", {"-D", dir() + "/data", "reload"}, nullptr, error, true);
     }
 
     // The newest /usr/lib/postgresql/<version>/bin holding initdb, or "".

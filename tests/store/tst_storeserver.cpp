@@ -3,6 +3,7 @@
 // A real throwaway PostgreSQL cluster (PgTestCluster); skipped with the reason when there is none.
 #include "StoreTestSupport.h"
 #include "store/Schema.h"
+#include "store/ServerCredentials.h"
 #include "store/ServerUrl.h"
 #include "store/SqlDialect.h"
 
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void roleWithoutRightsOpensReadOnly();
     void cacheIsALocalFolderPerServerProject();
     void anotherClientHearsEditsWithinASecond();
+    void passwordComesFromTheEnvironmentOrThePrompt();
 
 private:
     test::PgTestCluster* m_pg = nullptr;
@@ -170,6 +172,40 @@ void TestStoreServer::anotherClientHearsEditsWithinASecond()
     QTest::qWait(200);
     QCOMPARE(heard.size(), 1);
     QVERIFY(!test::createProject(m_dir.filePath("file.mas"))->setChangeListener([](const QString&, Id) {}));
+}
+
+// Credentials: libpq's PGPASSWORD, else the application's prompt (asked once per process), and the
+// password is never in the project's name.
+void TestStoreServer::passwordComesFromTheEnvironmentOrThePrompt()
+{
+    QString error;
+    QVERIFY2(m_pg->addPasswordRole("ann", "s3cret-pw", &error), qPrintable(error));
+    const QString url = QString(m_pg->url("locked")).replace("user=mas", "user=ann");
+    qunsetenv("PGPASSWORD");
+    Result<std::unique_ptr<ProjectStore>> none = ProjectStore::create(url, Taxonomy::builtinMa52());
+    QVERIFY(!none.ok());
+    QVERIFY2(none.error().contains("password") && none.error().contains("locked"), qPrintable(none.error()));
+
+    qputenv("PGPASSWORD", "s3cret-pw");
+    {
+        Result<std::unique_ptr<ProjectStore>> s = ProjectStore::create(url, Taxonomy::builtinMa52());
+        QVERIFY2(s.ok(), qPrintable(s.error()));
+        QVERIFY(!s.value()->path().contains("s3cret"));
+    }
+    qunsetenv("PGPASSWORD");
+
+    int asked = 0;
+    setServerPasswordPrompt([&](const QString& shown) {
+        ++asked;
+        return shown.contains("locked") ? QStringLiteral("s3cret-pw") : QString();
+    });
+    Result<std::unique_ptr<ProjectStore>> s = ProjectStore::open(url);
+    QVERIFY2(s.ok(), qPrintable(s.error()));
+    Result<std::unique_ptr<ProjectStore>> again = s.value()->openAnotherConnection();
+    QVERIFY2(again.ok(), qPrintable(again.error()));
+    QCOMPARE(asked, 1); // remembered in memory for the second connection
+    QVERIFY(!s.value()->connectionSettings().contains("s3cret"));
+    setServerPasswordPrompt({});
 }
 
 QTEST_GUILESS_MAIN(TestStoreServer)
