@@ -43,6 +43,11 @@ void printHelp(QTextStream& out)
     self.resize(n > 0 ? size_t(n) : 0);
     const std::string dir = self.substr(0, self.rfind('/') + 1);
     const std::string model = dir + "mastudio-cli-model";
+    // OpenMP threads that sleep at once when idle instead of spinning: the model's threads share the cores
+    // with the clip decoder running beside them, and spinning ones took its cycles (classify of the real
+    // clips on 2 cores under load: 0.4-0.8 videos/s spinning, 0.9-1.75 passive; bench_prelabel). libgomp
+    // reads it when it is loaded, so it is set here, before the exec; a user's own setting wins.
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     execv(model.c_str(), argv);
     std::fprintf(stderr, "mastudio-cli: cannot start %s for this verb: %s\n", model.c_str(), std::strerror(errno));
     std::exit(Failure);
