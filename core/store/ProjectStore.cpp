@@ -121,6 +121,18 @@ Status migrate(ProjectStore::Impl& d, int fromVersion)
     Transaction tx(d);
     if (!tx.status().ok())
         return tx.status();
+    if (d.isServer()) {
+        // Several clients may open an old server project at once: one migrates, the others wait for
+        // it here and then find the schema current.
+        if (Result<QSqlQuery> l = d.exec(QStringLiteral("LOCK TABLE project_meta IN EXCLUSIVE MODE")); !l.ok())
+            return Error{l.error()};
+        Result<QString> now = metaValue(d, schema::kSchemaVersionKey);
+        if (!now.ok())
+            return Error{now.error()};
+        if (now->toInt() >= kCurrentSchemaVersion)
+            return tx.commit();
+        fromVersion = now->toInt();
+    }
     for (int v = fromVersion; v < kCurrentSchemaVersion; ++v) {
         for (const QString& statement : schema::migrationStatements(v)) {
             Result<QSqlQuery> q = d.exec(d.dialect.ddl(statement));
