@@ -351,11 +351,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openOnServer(const QString& 
     if (!d->readOnly)
         if (Status s = ensureModelBlobTable(*d); !s.ok())
             return Error{s.error()};
-    std::unique_ptr<ProjectStore> store(new ProjectStore(std::move(d)));
-    if (!store->isReadOnly())
-        if (Result<int> missing = store->refreshMissingFlags(); !missing.ok())
-            return Error{missing.error()};
-    return store;
+    // No missing-file flags are written: each client checks its own copies when it reads a video.
+    return std::unique_ptr<ProjectStore>(new ProjectStore(std::move(d)));
 }
 ProjectStore::~ProjectStore() = default;
 

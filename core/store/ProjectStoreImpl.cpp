@@ -134,7 +134,7 @@ Status ProjectStore::Impl::recomputeVerdict(Id segmentId)
 
 void ProjectStore::Impl::checkMissingOnRead(Video& video) const
 {
-    if (readOnly)
+    if (missingPerClient())
         video.missing = !QFileInfo::exists(toAbsolute(video.path));
 }
 

@@ -32,6 +32,9 @@ struct ProjectStore::Impl {
     bool mmapOff = false;              // removable or network mount: no memory-mapped reads
 
     bool isServer() const { return dialect.isServer(); }
+    // Whether a video's file is there is this client's business on a server (each member has the
+    // clips under their own root) and on a read-only store: checked on read, never written.
+    bool missingPerClient() const { return readOnly || isServer(); }
     ~Impl();
 
     // "P.mas: <what>: <driver message>"

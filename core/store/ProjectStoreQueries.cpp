@@ -104,7 +104,7 @@ Result<ProjectCounts> ProjectStore::counts() const
             return Error{v.error()};
         *s.target = v->toInt();
     }
-    if (d->readOnly) {
+    if (d->missingPerClient()) {
         // The stored flags are as of the last writable open; count what is on disk now.
         Result<QSqlQuery> paths = d->exec(QStringLiteral("SELECT path FROM videos"));
         if (!paths.ok())

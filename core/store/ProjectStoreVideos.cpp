@@ -182,7 +182,7 @@ Result<int> ProjectStore::refreshMissingFlags()
         if (isMissing != (q->value(2).toInt() != 0))
             changed.push_back({q->value(0).toLongLong(), isMissing});
     }
-    if (changed.isEmpty() || d->readOnly)
+    if (changed.isEmpty() || d->missingPerClient())
         return missing;
     // The flag is a cache of the file system, not a user edit: no edit-log row.
     Transaction tx(*d);
@@ -236,12 +236,18 @@ Result<RelinkReport> ProjectStore::relinkFolder(const QString& dir)
         return Error{s.error()};
     if (Result<int> r = refreshMissingFlags(); !r.ok())
         return Error{r.error()};
-    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT %1 FROM videos WHERE missing = 1").arg(QLatin1String(kVideoColumns)));
+    Result<QSqlQuery> q = d->exec(QStringLiteral("SELECT %1 FROM videos%2")
+                                      .arg(QLatin1String(kVideoColumns),
+                                           d->missingPerClient() ? QString() : QStringLiteral(" WHERE missing = 1")));
     if (!q.ok())
         return Error{q.error()};
     QVector<Video> missing;
-    while (q->next())
-        missing << videoFromRow(q.value());
+    while (q->next()) {
+        Video v = videoFromRow(q.value());
+        d->checkMissingOnRead(v);
+        if (v.missing)
+            missing << v;
+    }
     RelinkReport report;
     if (missing.isEmpty())
         return report;

@@ -7,7 +7,9 @@
 #include "store/ServerUrl.h"
 #include "store/SqlDialect.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void cacheIsALocalFolderPerServerProject();
     void anotherClientHearsEditsWithinASecond();
     void passwordComesFromTheEnvironmentOrThePrompt();
+    void eachClientFindsItsOwnCopiesOfTheVideos();
 
 private:
     test::PgTestCluster* m_pg = nullptr;
@@ -206,6 +209,33 @@ void TestStoreServer::passwordComesFromTheEnvironmentOrThePrompt()
     QCOMPARE(asked, 1); // remembered in memory for the second connection
     QVERIFY(!s.value()->connectionSettings().contains("s3cret"));
     setServerPasswordPrompt({});
+}
+
+// Members keep the clips under their own roots: one client's missing files never mark them missing
+// for another (nothing about files is written to the server).
+void TestStoreServer::eachClientFindsItsOwnCopiesOfTheVideos()
+{
+    const QString url = m_pg->url("roots");
+    const QString withClips = m_dir.filePath("alice-root"), without = m_dir.filePath("bob-root");
+    QDir().mkpath(withClips + "/clips");
+    QDir().mkpath(without);
+    QFile clip(withClips + "/clips/a.mp4");
+    QVERIFY(clip.open(QIODevice::WriteOnly));
+    clip.close();
+    qputenv("MAS_VIDEO_ROOT", withClips.toUtf8());
+    auto alice = test::createProject(url, "alice");
+    const Id v = alice->addVideo(test::fakeVideo("clips/a.mp4")).value();
+    QVERIFY(!alice->video(v)->missing);
+    qputenv("MAS_VIDEO_ROOT", without.toUtf8());
+    {
+        Result<std::unique_ptr<ProjectStore>> bob = ProjectStore::open(url);
+        QVERIFY2(bob.ok(), qPrintable(bob.error()));
+        QVERIFY(bob.value()->video(v)->missing);
+        QCOMPARE(bob.value()->counts()->missingVideos, 1);
+    }
+    QVERIFY(!alice->video(v)->missing);
+    QCOMPARE(alice->counts()->missingVideos, 0);
+    qunsetenv("MAS_VIDEO_ROOT");
 }
 
 QTEST_GUILESS_MAIN(TestStoreServer)
