@@ -5,4 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MAS_BUILD_DIR:-$root/build}"
 bash "$root/packaging/build.sh"
+# Passive OpenMP waits: the model's idle threads sleep instead of spinning on the cores the clip decoder
+# and the GUI need (libgomp reads it only at start; mastudio-cli sets it for its model verbs itself).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 exec "$build/app/mastudio" --demo "$@"
