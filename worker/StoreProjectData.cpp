@@ -181,6 +181,8 @@ Status StoreProjectData::commitProposals(const QString& modelVersionId, const QS
         if (v.id == modelVersionId)
             versionName = v.name;
     Result<store::Id> annotator = m_store->ensureAnnotator("model:" + versionName);
+    if (!annotator) // on a server, another shard may have added it between our look-up and insert: it is there now
+        annotator = m_store->ensureAnnotator("model:" + versionName);
     if (!annotator)
         return Error{annotator.error()};
     // Segments, prelabels, predictions and the video's "done" marker: one transaction in the store.
