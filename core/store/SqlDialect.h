@@ -2,10 +2,10 @@
 // The few places where the project store's SQL differs between its back ends (SQLite files and
 // PostgreSQL servers). Everything else is the same SQL text on both.
 #include <QSqlError>
+#include <QString>
 #include <QVariantList>
 
 class QSqlDriver;
-#include <QString>
 
 namespace mas::store {
 
