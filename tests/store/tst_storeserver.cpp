@@ -160,9 +160,9 @@ void TestStoreServer::anotherClientHearsEdits()
     const QString url = m_pg->url("listen");
     auto writer = test::createProject(url, "bob");
     const Id v = writer->addVideo(test::fakeVideo("v.mp4")).value();
+    QStringList heard; // outlives the listening store
     Result<std::unique_ptr<ProjectStore>> reader = ProjectStore::open(url);
     QVERIFY2(reader.ok(), qPrintable(reader.error()));
-    QStringList heard;
     QVERIFY(reader.value()->setChangeListener([&](const QString& entity, Id id) { heard << QStringLiteral("%1:%2").arg(entity).arg(id); }));
     QElapsedTimer t;
     t.start();
