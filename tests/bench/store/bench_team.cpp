@@ -129,8 +129,8 @@ int main(int argc, char** argv)
     std::printf("create    %.1f s\n", t.nsecsElapsed() / 1e9);
 
     // A listening client: when does it hear of each edit?
+    QHash<Id, qint64> heardAt; // outlives the listening store
     auto listener = orDie(ProjectStore::open(url, OpenMode::ReadOnly), "open listener");
-    QHash<Id, qint64> heardAt;
     listener->setChangeListener([&](const QString& entity, Id id) {
         if (entity == QLatin1String("label"))
             heardAt.insert(id, QDateTime::currentMSecsSinceEpoch());
