@@ -154,6 +154,7 @@ private Q_SLOTS:
     void initTestCase();
     void shardSpecRules();
     void cliRefusesWhatShardsCannotShare();
+    void windowsShardSlidesOverItsVideosOnly();
     void shardsOnSlurmEqualOneProcess();
     void killedShardResumesWithoutDuplicates();
     void shardedEvaluateMergesToOneProcessFigures();
@@ -330,6 +331,23 @@ void TestClusterPrelabel::cliRefusesWhatShardsCannotShare()
     QVERIFY2(empty.out.contains("shard:         999/1000 (0 of "), qPrintable(empty.out));
     QString error;
     QCOMPARE(countWithPredictions(snapshot(project, &error)), 0);
+}
+
+void TestClusterPrelabel::windowsShardSlidesOverItsVideosOnly()
+{
+    const QString project = copyOfTemplate("windows");
+    QVERIFY(!project.isEmpty());
+    // --videos naming only another shard's video: this shard has nothing to do (and must not take all of its own).
+    const CliRun none = runCli(QStringList{"prelabel", project, "--windows", "--videos", "4", "--shard", "2/4"} + prelabelArgs());
+    QVERIFY2(none.exitCode == 0 && none.out.contains("windows:       0 "), qPrintable(describe(none)));
+    const CliRun mine = runCli(QStringList{"prelabel", project, "--windows", "--shard", "2/4"} + prelabelArgs());
+    QVERIFY2(mine.exitCode == 0, qPrintable(describe(mine)));
+    Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(project, store::OpenMode::ReadOnly);
+    QVERIFY2(s, qPrintable(s.error()));
+    const store::Id version = s.value()->activeModelVersion()->id;
+    const QVector<store::Video> videos = s.value()->videos().value();
+    for (const store::Video& v : videos)
+        QVERIFY2(s.value()->proposalsCommitted(v.id, version).value() == (v.id % 4 == 2), qPrintable(v.path));
 }
 
 void TestClusterPrelabel::shardsOnSlurmEqualOneProcess()
