@@ -474,9 +474,22 @@ void TestClusterPrelabel::shardedEvaluateMergesToOneProcessFigures()
     const QString project = copyOfTemplate("evaluate");
     const QString partials = m_dir.filePath("partials");
     for (int k = 0; k < kShards; ++k) {
-        const CliRun r = runCli({"evaluate", project, "--plan", "main", "--split", "train", "--device", "cpu", "--shard",
-                                 QString("%1/%2").arg(k).arg(kShards), "--partials", partials});
+        // Through the array script as a Slurm task runs it (its environment given here, without Slurm).
+        QProcess task;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("SLURM_ARRAY_TASK_ID", QString::number(k));
+        env.insert("SLURM_ARRAY_TASK_MIN", "0");
+        env.insert("SLURM_ARRAY_TASK_COUNT", QString::number(kShards));
+        env.insert("SLURM_CPUS_PER_TASK", "1");
+        env.insert("MASTUDIO_CLI", QStringLiteral(MASTUDIO_CLI));
+        task.setProcessEnvironment(env);
+        task.start("bash", {QStringLiteral(MAS_SLURM_EVALUATE_SCRIPT), project, partials, "--plan", "main", "--split", "train",
+                            "--device", "cpu"});
+        QVERIFY(task.waitForFinished(240000));
+        const CliRun r{task.exitCode(), QString::fromUtf8(task.readAllStandardOutput()),
+                       QString::fromUtf8(task.readAllStandardError())};
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains(QString("mastudio-evaluate: shard %1/%2").arg(k).arg(kShards)), qPrintable(r.out));
         QVERIFY2(r.out.contains("nothing stored on the version yet"), qPrintable(r.out));
         if (k == 1) { // three of four: the merge refuses
             const CliRun early = runCli({"evaluate", project, "--split", "train", "--merge", "--partials", partials});
