@@ -157,6 +157,7 @@ private Q_SLOTS:
     void windowsShardSlidesOverItsVideosOnly();
     void shardsOnSlurmEqualOneProcess();
     void killedShardResumesWithoutDuplicates();
+    void cancelledSlurmTaskResubmittedCompletes();
     void shardedEvaluateMergesToOneProcessFigures();
 
 private:
@@ -458,6 +459,52 @@ void TestClusterPrelabel::killedShardResumesWithoutDuplicates()
     // Every shard again (shard 1 resumes): the one-process result, no duplicate.
     const QString failed = runLocalShards(project, prelabelArgs() + QStringList{"--threads", "1"});
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    QString error;
+    const QString diff = difference(m_reference, snapshot(project, &error));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+void TestClusterPrelabel::cancelledSlurmTaskResubmittedCompletes()
+{
+    test::SlurmTestCluster slurm;
+    if (qEnvironmentVariableIsSet("MAS_CLUSTER_TEST_NO_SLURM"))
+        QSKIP("MAS_CLUSTER_TEST_NO_SLURM is set");
+    if (const QString why = slurm.start(kShards); !why.isEmpty())
+        QSKIP(qPrintable("Slurm did not start (the cancel/resubmit path must be run by hand): " + why));
+    const QString project = copyOfTemplate("cancelled");
+    QVERIFY(!project.isEmpty());
+    QProcessEnvironment env = slurm.environment();
+    env.insert("MASTUDIO_CLI", QStringLiteral(MASTUDIO_CLI));
+    auto submit = [&](const QString& array, const QStringList& extraEnv) {
+        QProcess sbatch;
+        QProcessEnvironment e = env;
+        for (const QString& kv : extraEnv)
+            e.insert(kv.section('=', 0, 0), kv.section('=', 1));
+        sbatch.setProcessEnvironment(e);
+        sbatch.start("sbatch", QStringList{"--parsable", "--array=" + array + (m_pg ? "" : "%1"), "--cpus-per-task=1",
+                                           "--chdir", slurm.folder(), "--output", slurm.folder() + "/cancel-%A-%a.out",
+                                           QStringLiteral(MAS_SLURM_SCRIPT), project, "--batch", "1"}
+                                   + prelabelArgs().mid(0, 6));
+        sbatch.waitForFinished(30000);
+        return QString::fromUtf8(sbatch.readAllStandardOutput()).trimmed().section(';', 0, 0);
+    };
+    // The array; task 1 cancelled as soon as it runs (as a pre-emption would end it).
+    const QString job = submit(QString("0-%1").arg(kShards - 1), {});
+    QVERIFY(!job.isEmpty());
+    QString out;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 60000 && !(slurm.client("squeue", {"-h", "-j", job + "_1", "-o", "%T"}, &out) && out.contains("RUNNING")))
+        QThread::msleep(50);
+    QVERIFY2(slurm.client("scancel", {job + "_1"}, &out), qPrintable(out));
+    QString states;
+    slurm.waitForJob(job, kShards, 240000, &states);
+    QVERIFY2(states.count("JobState=COMPLETED") == kShards - 1 && states.contains("JobState=CANCELLED"), qPrintable(states));
+    // Task 1 again alone, told the array's size: the project ends as one process leaves it, nothing twice.
+    const QString again = submit("1", {"MASTUDIO_SHARDS=4"});
+    QVERIFY(!again.isEmpty());
+    QVERIFY2(slurm.waitForJob(again, 1, 240000, &states), qPrintable(states + slurm.logs()));
     QString error;
     const QString diff = difference(m_reference, snapshot(project, &error));
     QVERIFY2(error.isEmpty(), qPrintable(error));
