@@ -1,10 +1,11 @@
 // mastudio: the GUI. Only wiring lives here; the window is built in ui/.
-//   mastudio [PROJECT.mas] [--demo] [--annotator NAME] [--screenshot FILE.png]
+//   mastudio [PROJECT.mas | postgresql://...] [--demo] [--annotator NAME] [--screenshot FILE.png]
 // --screenshot: once the project's first video shows a frame, saves the window to FILE and quits
 // (works offscreen: QT_QPA_PLATFORM=offscreen mastudio --demo --annotator demo --screenshot shot.png).
 #include "shell/AnnotatorPrompt.h"
 #include "shell/MainWindow.h"
 #include "shell/ProjectWorkspace.h"
+#include "shell/ServerPasswordPrompt.h"
 #include "player/PlayerController.h"
 #include "player/VideoView.h"
 #include "timeline/TimelineWidget.h"
@@ -82,7 +83,8 @@ int main(int argc, char** argv)
                                         QStringLiteral("Save the window to FILE once a frame shows, then quit."),
                                         QStringLiteral("FILE"));
     parser.addOptions({demo, annotatorOption, screenshotOption});
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (.mas) to open."), QStringLiteral("[PROJECT.mas]"));
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (.mas) or server URL (postgresql://...) to open."),
+                                 QStringLiteral("[PROJECT.mas|URL]"));
     parser.process(app);
 
     QSettings settings;
@@ -96,6 +98,8 @@ int main(int argc, char** argv)
 
     mas::ui::MainWindow window(settings, annotator);
     window.show();
+    // A server project (postgresql://...) whose password libpq does not know asks for it in a dialog.
+    mas::ui::installServerPasswordPrompt(&window);
 
     QString project = parser.positionalArguments().value(0);
     const QString screenshot = parser.value(screenshotOption);
@@ -121,5 +125,7 @@ int main(int argc, char** argv)
         }
     if (!screenshot.isEmpty())
         screenshotWhenReady(window, screenshot);
-    return app.exec();
+    const int code = app.exec();
+    mas::ui::removeServerPasswordPrompt(); // it refers to the window
+    return code;
 }

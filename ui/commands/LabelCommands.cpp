@@ -113,9 +113,9 @@ void RemoveLabelCommand::undo()
 // --- status ------------------------------------------------------------------------------------
 
 SetLabelStatusCommand::SetLabelStatusCommand(EditContext& context, store::Id labelId, store::LabelStatus status,
-                                             QUndoCommand* parent)
+                                             QUndoCommand* parent, int64_t seenRowVersion)
     : StoreCommand(context, QObject::tr("%1 label").arg(statusVerb(status)), parent), m_labelId(context.labelKey(labelId)),
-      m_newStatus(status)
+      m_newStatus(status), m_seenRowVersion(seenRowVersion)
 {
     if (auto l = context.store().label(context.resolveLabel(labelId)))
         setText(QObject::tr("%1 %2").arg(statusVerb(status), className(context.store(), l->classId)));
@@ -128,7 +128,8 @@ void SetLabelStatusCommand::redo()
         auto label = m_context.store().label(id);
         if (!label)
             return statusOf(label);
-        if (Status u = m_context.store().setLabelStatus(id, m_newStatus); !u.ok())
+        // Only the first redo is the user's decision on what they saw; a redo after undo re-reads.
+        if (Status u = m_context.store().setLabelStatus(id, m_newStatus, m_oldStatus ? 0 : m_seenRowVersion); !u.ok())
             return u;
         if (!m_oldStatus)
             m_oldStatus = label->status;

@@ -38,8 +38,11 @@ private:
 
 class SetLabelStatusCommand : public StoreCommand {
 public:
+    // `seenRowVersion`: the label's rowVersion the user saw when deciding (0: read it now). When
+    // another annotator changed the label since, the first redo is refused naming them (server
+    // projects); later undo/redo re-read the row.
     SetLabelStatusCommand(EditContext& context, store::Id labelId, store::LabelStatus status,
-                          QUndoCommand* parent = nullptr);
+                          QUndoCommand* parent = nullptr, int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
 
@@ -47,6 +50,7 @@ private:
     store::Id m_labelId;
     store::LabelStatus m_newStatus;
     std::optional<store::LabelStatus> m_oldStatus;
+    int64_t m_seenRowVersion;
 };
 
 class SetLabelClassCommand : public StoreCommand {

@@ -70,13 +70,17 @@ ReviewQueueWidget::ReviewQueueWidget(EditContext& context, QUndoStack* undoStack
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
+                rememberSeenLabels();
                 if (current.isValid())
                     Q_EMIT segmentActivated(current.data(ClipBrowserModel::SegmentIdRole).toLongLong());
             });
-    connect(&m_context, &EditContext::labelsChanged, m_model,
-            [this](store::Id, store::Id segmentId) { m_model->refreshSegment(segmentId); });
-    connect(&m_context, &EditContext::segmentChanged, m_model,
-            [this](store::Id, store::Id segmentId) { m_model->refreshSegment(segmentId); });
+    auto onEdit = [this](store::Id, store::Id segmentId) {
+        m_model->refreshSegment(segmentId);
+        if (segmentId == 0 || segmentId == m_seenSegment) // 0: everything was reloaded
+            rememberSeenLabels();
+    };
+    connect(&m_context, &EditContext::labelsChanged, m_model, onEdit);
+    connect(&m_context, &EditContext::segmentChanged, m_model, onEdit);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ReviewQueueWidget::updateCount);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &ReviewQueueWidget::updateCount);
 
@@ -237,6 +241,29 @@ void ReviewQueueWidget::reload()
         selectRow(0);
 }
 
+void ReviewQueueWidget::refreshKeepingPlace()
+{
+    const store::Id shown = currentSegment();
+    fillParticipants();
+    if (!m_model->reload())
+        Q_EMIT statusMessage(m_model->lastError());
+    const int row = shown ? m_model->rowOfSegment(shown) : -1;
+    if (row >= 0)
+        selectRow(row);
+    else if (m_model->rowCount() > 0)
+        selectRow(0);
+    rememberSeenLabels();
+}
+
+void ReviewQueueWidget::rememberSeenLabels()
+{
+    m_seenSegment = currentSegment();
+    m_seenLabels.clear();
+    if (m_seenSegment)
+        if (auto labels = m_context.store().labelsOfSegment(m_seenSegment); labels.ok())
+            m_seenLabels = labels.value();
+}
+
 void ReviewQueueWidget::updateCount()
 {
     m_count->setText(tr("%n clip(s)", nullptr, m_model->totalRows()));
@@ -311,13 +338,17 @@ bool ReviewQueueWidget::reviewCurrent(bool accept)
     } else {
         // Rejecting marks the model's pre-label of that class rejected; without one, the reviewer
         // records a rejected label of the predicted class.
+        // The pre-label the reviewer saw, at the version they saw (a teammate's change since is refused).
+        const bool seen = m_seenSegment == row.segmentId;
         store::Id prelabel = 0;
-        if (labels.ok())
-            for (const store::Label& l : labels.value())
-                if (l.classId == predicted->id && l.status == store::LabelStatus::Prelabeled && isModel.value(l.annotatorId))
-                    prelabel = l.id;
+        int64_t seenVersion = 0;
+        for (const store::Label& l : seen ? m_seenLabels : labels.ok() ? labels.value() : QVector<store::Label>())
+            if (l.classId == predicted->id && l.status == store::LabelStatus::Prelabeled && isModel.value(l.annotatorId)) {
+                prelabel = l.id;
+                seenVersion = seen ? l.rowVersion : 0;
+            }
         if (prelabel)
-            command = new SetLabelStatusCommand(m_context, prelabel, store::LabelStatus::Rejected);
+            command = new SetLabelStatusCommand(m_context, prelabel, store::LabelStatus::Rejected, nullptr, seenVersion);
         else
             command = new AddLabelCommand(m_context, row.segmentId, predicted->id, store::LabelStatus::Rejected);
         command->setText(tr("Reject %1 %2").arg(predicted->code, predicted->name));

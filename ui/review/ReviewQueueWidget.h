@@ -38,6 +38,8 @@ public Q_SLOTS:
     void setFilter(const mas::store::ClipFilter& filter);
     void setReviewOrder(mas::ui::ReviewOrder order);
     void reload();
+    // Re-queries after other clients' edits, staying on the clip shown (server projects).
+    void refreshKeepingPlace();
 
 Q_SIGNALS:
     void clipActivated(qint64 videoId, qint64 segmentId);
@@ -54,6 +56,7 @@ private:
     void updateCount();
     void selectRow(int row);
     bool reviewCurrent(bool accept);
+    void rememberSeenLabels();
 
     EditContext& m_context;
     QUndoStack* m_undoStack;
@@ -69,6 +72,10 @@ private:
     QComboBox* m_order = nullptr;
     QLabel* m_count = nullptr;
     bool m_updatingControls = false;
+    // The current clip's labels as the reviewer last saw them: R rejects the pre-label they saw,
+    // at the row version they saw, so a teammate's change in between is refused, not overwritten.
+    store::Id m_seenSegment = 0;
+    QVector<store::Label> m_seenLabels;
 };
 
 } // namespace mas::ui

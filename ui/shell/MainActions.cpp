@@ -30,6 +30,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     QStyle* style = window->style();
     newProject = make(tr("New project..."), QStringLiteral("Ctrl+N"), tr("Create an empty project file"));
     openProject = make(tr("Open project..."), QStringLiteral("Ctrl+O"), tr("Open a project file (.mas)"));
+    openServerProject = make(tr("Open server project..."), QString(), tr("Open a team project on a PostgreSQL server (postgresql://...)"));
     importVideos = make(tr("Import videos..."), QStringLiteral("Ctrl+Shift+I"), tr("Add a folder of videos (participant from the file name)"));
     relinkVideos = make(tr("Relink missing videos..."), QString(), tr("Find moved video files in a folder"));
     projectInfo = make(tr("Project info"), QString(), tr("Counts of videos, segments, labels and models"));
@@ -75,7 +76,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
 
     QMenuBar* bar = window->menuBar();
     QMenu* project = bar->addMenu(tr("Project"));
-    project->addActions({newProject, openProject});
+    project->addActions({newProject, openProject, openServerProject});
     recentMenu = project->addMenu(tr("Recent projects"));
     project->addSeparator();
     project->addActions({importVideos, relinkVideos, projectInfo});

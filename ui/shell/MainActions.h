@@ -19,6 +19,7 @@ public:
     // Project
     QAction* newProject;
     QAction* openProject;
+    QAction* openServerProject;
     QAction* importVideos;
     QAction* relinkVideos;
     QAction* projectInfo;

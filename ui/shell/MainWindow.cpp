@@ -14,6 +14,8 @@
 #include "shell/MainActions.h"
 #include "shell/PanelDocks.h"
 #include "shell/ProjectDialogs.h"
+#include "shell/ProjectName.h"
+#include "shell/ServerProjectDialog.h"
 #include "shell/ProjectWorkspace.h"
 #include "shell/DemoModel.h"
 #include "shell/DemoProject.h"
@@ -196,6 +198,12 @@ void MainWindow::connectActions()
         if (!path.isEmpty())
             if (Status s = openProject(path); !s)
                 QMessageBox::warning(this, tr("Open project"), s.error());
+    });
+    connect(a.openServerProject, &QAction::triggered, this, [this] {
+        const QString url = askServerProjectUrl(this, m_settings);
+        if (!url.isEmpty())
+            if (Status s = openProject(url); !s)
+                QMessageBox::warning(this, tr("Open server project"), s.error());
     });
     connect(a.newProject, &QAction::triggered, this, [this] {
         const QString path = askNewProjectPath(this, m_settings);
@@ -503,7 +511,7 @@ void MainWindow::updateTitle()
     QString title = QStringLiteral("MicroAction Studio");
     if (m_workspace) {
         const store::ProjectStore& store = m_workspace->store();
-        title = QFileInfo(store.path()).fileName() + QStringLiteral("[*] - ") + title;
+        title = projectDisplayName(store.path()) + QStringLiteral("[*] - ") + title;
         if (store.isReadOnly())
             title += tr(" [read-only]");
     }

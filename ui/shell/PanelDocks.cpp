@@ -38,6 +38,11 @@ PanelDocks::PanelDocks(QMainWindow& window, QMenu& viewMenu, ProjectWorkspace& w
         m_charts->reload();
     };
     connect(m_model, &ModelPanel::activeModelChanged, this, reloadViews);
+    // Teammates' edits of a server project: the queue (staying on its clip) and the charts re-query.
+    connect(&workspace.remoteEdits(), &RemoteEditFeed::changed, this, [this] {
+        m_review->refreshKeepingPlace();
+        m_charts->reload();
+    });
     connect(m_model, &ModelPanel::storeChangedByJob, this, reloadViews);
     if (runner) {
         // Charts > Training follows a running fine-tune epoch by epoch, then returns to the stored curves.

@@ -1,5 +1,7 @@
 #include "shell/ProjectDialogs.h"
 
+#include "shell/ProjectName.h"
+#include "store/ServerUrl.h"
 #include "store/VideoFolderImport.h"
 
 #include <QDir>
@@ -19,7 +21,9 @@ QStringList recentProjects(const QSettings& settings)
 
 void rememberRecentProject(QSettings& settings, const QString& path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString absolute = projectRecentKey(path); // a server URL without its password
+    if (absolute.isEmpty())
+        return;
     QStringList list = recentProjects(settings);
     list.removeAll(absolute);
     list.prepend(absolute);
@@ -28,8 +32,10 @@ void rememberRecentProject(QSettings& settings, const QString& path)
 
 static QString lastFolder(const QSettings& settings)
 {
-    const QStringList recent = recentProjects(settings);
-    return recent.isEmpty() ? QDir::homePath() : QFileInfo(recent.front()).absolutePath();
+    for (const QString& recent : recentProjects(settings))
+        if (!store::isServerUrl(recent)) // a server project has no folder
+            return QFileInfo(recent).absolutePath();
+    return QDir::homePath();
 }
 
 QString askProjectToOpen(QWidget* parent, const QSettings& settings)

@@ -17,6 +17,10 @@ ProjectWorkspace::ProjectWorkspace(std::unique_ptr<store::ProjectStore> store, T
         m_failure.clear();
         Q_EMIT saveStateChanged();
     });
+    // Another annotator's edit: every view bound to the context reloads what it shows (as after a
+    // failed edit), so the timeline and labeling panel show the store's truth.
+    m_remoteEdits = std::make_unique<RemoteEditFeed>(*m_store);
+    connect(m_remoteEdits.get(), &RemoteEditFeed::changed, &m_context, &EditContext::notifyReload);
     connect(&m_context, &EditContext::editFailed, this, [this](const QString& message) {
         m_failure = message;
         Q_EMIT saveStateChanged();

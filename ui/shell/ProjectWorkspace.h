@@ -3,6 +3,7 @@
 // to, the undo stack (injected into every panel that edits), the timeline's model and adapter and
 // the segment edit controller. The window makes a new one per project and drops it on close.
 #include "commands/EditContext.h"
+#include "shell/RemoteEditFeed.h"
 #include "timeline/SegmentEditController.h"
 #include "timeline/TimelineModel.h"
 #include "timeline/TimelineStoreAdapter.h"
@@ -28,6 +29,9 @@ public:
     TimelineModel& timelineModel() { return m_timelineModel; }
     TimelineStoreAdapter& timelineAdapter() { return m_adapter; }
     SegmentEditController& segmentEditor() { return *m_editor; }
+    // Other clients' edits of a server project (the timeline and labeling panel reload on it here;
+    // the panels that query the store connect to it themselves).
+    RemoteEditFeed& remoteEdits() { return *m_remoteEdits; }
 
     // Successful edits since the project was opened, and when the last one was committed.
     int editCount() const { return m_edits; }
@@ -45,6 +49,7 @@ private:
     TimelineModel m_timelineModel;
     TimelineStoreAdapter m_adapter;
     std::unique_ptr<SegmentEditController> m_editor;
+    std::unique_ptr<RemoteEditFeed> m_remoteEdits; // after m_store: stops listening before it closes
     int m_edits = 0;
     QDateTime m_lastEdit;
     QString m_failure;

@@ -1,12 +1,12 @@
 #include "stats/CodingSessionActions.h"
 
 #include "exchange/Boris.h"
+#include "shell/ProjectName.h"
 #include "stats/StatsView.h"
 #include "store/ProjectStore.h"
 
 #include <QAction>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
 
@@ -71,7 +71,7 @@ CodingSessionActions addCodingSessionActions(QMenu& dataMenu, QMenu* importMenu,
             if (!s)
                 return;
             const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export BORIS project"),
-                                                              s->projectDir() + '/' + QFileInfo(s->path()).completeBaseName() + ".boris",
+                                                              s->projectDir() + '/' + projectBaseName(s->path()) + ".boris",
                                                               QObject::tr("BORIS projects (*.boris)"));
             if (path.isEmpty())
                 return;
