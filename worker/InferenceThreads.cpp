@@ -12,7 +12,7 @@ InferenceThreads inferenceThreads(int cores, int modelThreads, int decoderThread
         cores = std::max(1, QThread::idealThreadCount());
     InferenceThreads t;
     t.model = modelThreads > 0 ? modelThreads : cores;
-    t.decoder = decoderThreads > 0 ? decoderThreads : std::max(1, cores / 8);
+    t.decoder = decoderThreads > 0 ? decoderThreads : (cores <= 2 ? 1 : std::max(2, cores * 3 / 10));
     return t;
 }
 

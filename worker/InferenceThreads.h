@@ -10,9 +10,11 @@ struct InferenceThreads {
 };
 
 // `cores`: the machine's (0: ask the system); `modelThreads`/`decoderThreads` > 0: the user's choice, kept.
-// Decoding a clip's reference frames costs about a third of MANet-50's forward pass on the CPU, so the
-// decoder gets one thread per eight cores (at least one) and the model all cores: on 2 cores the two
-// overlap, the model's threads taking the cycles the single decoder thread leaves.
+// On the CPU, decoding a real 1080p clip's reference frames costs about 0.17 CPU-s and MANet-50's forward
+// pass about 0.38 (bench_prelabel, 2 cores): decoding wants ~30% of the machine. The model gets every
+// core and the decoder one thread on 2 cores (they overlap; passive OpenMP waits let the model's idle
+// threads give way), else 30% of the cores as frame threads (at least 2): oversubscribed on purpose,
+// since each side idles while it waits for the other.
 InferenceThreads inferenceThreads(int cores = 0, int modelThreads = 0, int decoderThreads = 0);
 
 } // namespace mas::worker

@@ -216,7 +216,7 @@ const QVector<CliOption> kClassifyOptions{
     {"--bf16", "", "", "CPU inference in bfloat16"},
     {"--batch", "N", "4", "videos per model call (the next ones decode meanwhile)"},
     {"--threads", "N", "0", "model threads (0: all cores)"},
-    {"--decoder-threads", "N", "0", "video decoder threads (0: one per eight cores)"},
+    {"--decoder-threads", "N", "0", "video decoder threads (0: 1 on 2 cores, else 30% of the cores)"},
     {"--timings", "", "", "say where the time went (model load, model, waiting for frames) on stderr"},
     {"--json", "", "", "print the results as JSON"},
 };
