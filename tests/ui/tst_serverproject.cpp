@@ -11,10 +11,13 @@
 #include "review/ReviewQueueWidget.h"
 #include "shell/PanelDocks.h"
 #include "shell/ProjectName.h"
+#include "shell/ServerProjectDialog.h"
 #include "shell/ShellStatusBar.h"
 #include "timeline/TimelineWidget.h"
 
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
 #include <QSettings>
 #include <QTableView>
 #include <QTest>
@@ -92,6 +95,22 @@ private Q_SLOTS:
         QVERIFY(!recent.isEmpty());
         QVERIFY(recent.first().startsWith(QStringLiteral("postgresql://")));
         QVERIFY(!recent.first().contains(QStringLiteral("secret")));
+    }
+
+    void openServerProjectDialogRefusesANonUrl()
+    {
+        ServerProjectDialog dialog(QString(), window.get());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClicks(dialog.urlEdit(), QStringLiteral("/home/ann/study.mas"));
+        QTest::keyClick(dialog.urlEdit(), Qt::Key_Return);
+        QVERIFY(dialog.isVisible()); // refused in place, saying why
+        QVERIFY(!dialog.findChild<QLabel*>(QStringLiteral("serverUrlError"))->text().isEmpty());
+        dialog.urlEdit()->clear();
+        QTest::keyClicks(dialog.urlEdit(), m_url);
+        QTest::keyClick(dialog.urlEdit(), Qt::Key_Return);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.url(), m_url);
     }
 
     void anotherAnnotatorsEditShowsWithinASecond()
