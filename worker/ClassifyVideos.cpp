@@ -2,7 +2,6 @@
 
 #include "ClipBatches.h"
 #include "ClipPrefetcher.h"
-#include "InferenceThreads.h"
 
 #include "ManetModel.h"
 #include "ModelSource.h"
@@ -38,10 +37,10 @@ Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const
         bodyParts.push_back(k < taxonomy.classCount() ? taxonomy.bodyPartOfClass(k) : -1);
     fig.loadSeconds = clock.nsecsElapsed() / 1e9;
     clock.restart();
-    const InferenceThreads threads = inferenceThreads(0, options.threads, options.decoderThreads);
-    model::ManetModel::setThreads(threads.model);
+    if (options.threads > 0)
+        model::ManetModel::setThreads(options.threads);
     DecoderOptions decoderOptions;
-    decoderOptions.threads = threads.decoder;
+    decoderOptions.threads = options.decoderThreads; // 0: the prefetcher's share (InferenceThreads)
     decoderOptions.cacheMegabytes = 32; // each frame is taken once
     std::vector<ClipItem> items;
     for (const QString& video : videos) // keyed by position: a file may be listed twice

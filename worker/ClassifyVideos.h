@@ -19,7 +19,7 @@ struct ClassifyOptions {
     QString device = QStringLiteral("auto"); // "cpu", "cuda", "auto"
     bool bfloat16 = false;
     int batch = 4;                      // videos per model call (the next ones decode meanwhile)
-    int threads = 0;                    // model threads (0: InferenceThreads' choice)
+    int threads = 0;                    // model threads (0: all cores)
     int decoderThreads = 0;             // decoder threads (0: InferenceThreads' choice)
 };
 

@@ -33,6 +33,27 @@ void printHelp(QTextStream& out)
     out << "\nExit status: 0 success, 1 failure (reason on stderr), 2 usage error, 130 interrupted.\n";
 }
 
+bool asksForHelp(const QStringList& args)
+{
+    return args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help";
+}
+
+// The longest registered verb that the words start with wins ("project create" before "project");
+// `words` gets its word count. Null when none matches.
+const CliCommand* findVerb(const QStringList& args, int* words)
+{
+    const CliCommand* chosen = nullptr;
+    *words = 0;
+    for (const CliCommand& c : commands()) {
+        const QStringList verbWords = c.verb.split(' ');
+        if (verbWords.size() <= args.size() && args.mid(0, verbWords.size()) == verbWords && verbWords.size() > *words) {
+            chosen = &c;
+            *words = verbWords.size();
+        }
+    }
+    return chosen;
+}
+
 #ifdef MAS_CLI_FRONT
 // The model verbs and the full help live in mastudio-cli-model beside this program (LibTorch takes about a
 // second to load; the other verbs start without it). exec keeps the pid, the terminal and Ctrl-C as they are.
@@ -58,14 +79,8 @@ bool hasVerb(int argc, char** argv)
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
-    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help")
-        return false;
-    for (const CliCommand& c : commands()) {
-        const QStringList words = c.verb.split(' ');
-        if (words.size() <= args.size() && args.mid(0, words.size()) == words)
-            return true;
-    }
-    return false;
+    int words = 0;
+    return !asksForHelp(args) && findVerb(args, &words);
 }
 #endif
 
@@ -84,20 +99,12 @@ int main(int argc, char** argv)
 
     QTextStream out(stdout), err(stderr);
     QStringList args = app.arguments().mid(1);
-    if (args.isEmpty() || args.first() == "--help" || args.first() == "-h" || args.first() == "help") {
+    if (asksForHelp(args)) {
         printHelp(args.isEmpty() ? err : out);
         return args.isEmpty() ? UsageError : Success;
     }
-    // The longest registered verb that the words start with wins ("project create" before "project").
-    const CliCommand* chosen = nullptr;
     int chosenWords = 0;
-    for (const CliCommand& c : commands()) {
-        const QStringList words = c.verb.split(' ');
-        if (words.size() <= args.size() && args.mid(0, words.size()) == words && words.size() > chosenWords) {
-            chosen = &c;
-            chosenWords = words.size();
-        }
-    }
+    const CliCommand* chosen = findVerb(args, &chosenWords);
     if (!chosen) {
         err << "mastudio-cli: unknown verb '" << args.first() << "' (see mastudio-cli --help)" << Qt::endl;
         return UsageError;
