@@ -110,7 +110,7 @@ public:
     // the edit is refused with an error naming who did it (from the edit log); nothing is overwritten.
     Status updateSegment(Id segmentId, int64_t startFrame, int64_t endFrame, const QString& note,
                          int64_t expectedRowVersion = 0);
-    Status removeSegment(Id segmentId); // with its labels and predictions
+    Status removeSegment(Id segmentId, int64_t expectedRowVersion = 0); // with its labels and predictions
     Result<Segment> segment(Id segmentId) const;
     Result<QVector<Segment>> segmentsOfVideo(Id videoId) const;
 
@@ -119,7 +119,7 @@ public:
     Result<int> addLabels(const QVector<NewLabel>& labels, const BatchControl& control = {});
     Status setLabelStatus(Id labelId, LabelStatus status, int64_t expectedRowVersion = 0);
     Status setLabelClass(Id labelId, int classId, int64_t expectedRowVersion = 0);
-    Status removeLabel(Id labelId);
+    Status removeLabel(Id labelId, int64_t expectedRowVersion = 0);
     Result<Label> label(Id labelId) const;
     Result<QVector<Label>> labelsOfSegment(Id segmentId) const;
 

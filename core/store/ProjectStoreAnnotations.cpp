@@ -146,7 +146,7 @@ Status ProjectStore::updateSegment(Id segmentId, int64_t startFrame, int64_t end
     return tx.commit();
 }
 
-Status ProjectStore::removeSegment(Id segmentId)
+Status ProjectStore::removeSegment(Id segmentId, int64_t expectedRowVersion)
 {
     Result<Segment> before = segment(segmentId);
     if (!before.ok())
@@ -154,12 +154,13 @@ Status ProjectStore::removeSegment(Id segmentId)
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
+    const int64_t expected = expectedRowVersion > 0 ? expectedRowVersion : before->rowVersion;
     Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM segments WHERE id = ? AND row_version = ?"),
-                                  {qlonglong(segmentId), qlonglong(before->rowVersion)});
+                                  {qlonglong(segmentId), qlonglong(expected)});
     if (!q.ok())
         return Error{q.error()};
     if (q->numRowsAffected() != 1)
-        return conflictError(*d, QStringLiteral("segment"), segmentId, before->rowVersion);
+        return conflictError(*d, QStringLiteral("segment"), segmentId, expected);
     if (Status s = d->logEdit(QStringLiteral("segment.remove"), QStringLiteral("segment"), segmentId,
                               toJson(before.value()), {});
         !s.ok())
@@ -323,7 +324,7 @@ Status ProjectStore::setLabelClass(Id labelId, int classId, int64_t expectedRowV
     return changeLabel(*d, before.value(), after, QStringLiteral("label.class"), expectedRowVersion);
 }
 
-Status ProjectStore::removeLabel(Id labelId)
+Status ProjectStore::removeLabel(Id labelId, int64_t expectedRowVersion)
 {
     Result<Label> before = label(labelId);
     if (!before.ok())
@@ -331,12 +332,13 @@ Status ProjectStore::removeLabel(Id labelId)
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
+    const int64_t expected = expectedRowVersion > 0 ? expectedRowVersion : before->rowVersion;
     Result<QSqlQuery> q = d->exec(QStringLiteral("DELETE FROM labels WHERE id = ? AND row_version = ?"),
-                                  {qlonglong(labelId), qlonglong(before->rowVersion)});
+                                  {qlonglong(labelId), qlonglong(expected)});
     if (!q.ok())
         return Error{q.error()};
     if (q->numRowsAffected() != 1)
-        return conflictError(*d, QStringLiteral("label"), labelId, before->rowVersion);
+        return conflictError(*d, QStringLiteral("label"), labelId, expected);
     if (Status s = d->recomputeVerdict(before->segmentId); !s.ok())
         return s;
     if (Status s = d->logEdit(QStringLiteral("label.remove"), QStringLiteral("label"), labelId, toJson(before.value()), {});

@@ -39,6 +39,32 @@ store::Id EditContext::RowKeys::rebind(store::Id key, store::Id newId)
     return old;
 }
 
+int64_t EditContext::RowKeys::version(store::Id idOrKey) const
+{
+    const store::Id key = isKey(idOrKey) ? idOrKey : m_keyOfRow.value(idOrKey, 0);
+    return m_versionOfKey.value(key, 0);
+}
+
+Status EditContext::recordSegmentVersion(store::Id segmentId)
+{
+    const store::Id id = resolveSegment(segmentId);
+    auto segment = m_store.segment(id);
+    if (!segment)
+        return Error{segment.error()};
+    m_segmentKeys.setVersion(id, segment->rowVersion);
+    return Status::success();
+}
+
+Status EditContext::recordLabelVersion(store::Id labelId)
+{
+    const store::Id id = resolveLabel(labelId);
+    auto label = m_store.label(id);
+    if (!label)
+        return Error{label.error()};
+    m_labelKeys.setVersion(id, label->rowVersion);
+    return Status::success();
+}
+
 void EditContext::remapSegment(store::Id key, store::Id newId)
 {
     const store::Id old = m_segmentKeys.rebind(key, newId);

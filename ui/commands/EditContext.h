@@ -36,6 +36,16 @@ public:
     void remapSegment(store::Id key, store::Id newId);
     void remapLabel(store::Id key, store::Id newId) { m_labelKeys.rebind(key, newId); }
 
+    // Row versions this client's own writes left, by key. An undo or redo expects the row as this
+    // client left it, so a teammate's change since is refused naming them instead of overwritten
+    // (also when other commands of this stack edited the row in between). 0: none recorded (the
+    // store then checks against the version it reads). Takes a row id or a key.
+    int64_t segmentVersion(store::Id segmentId) const { return m_segmentKeys.version(segmentId); }
+    int64_t labelVersion(store::Id labelId) const { return m_labelKeys.version(labelId); }
+    // Called by commands right after their write, inside its transaction: reads the row's version.
+    Status recordSegmentVersion(store::Id segmentId);
+    Status recordLabelVersion(store::Id labelId);
+
     // Body-part track an unlabeled segment was drawn on (the store keeps no body part for a segment
     // without labels; the hint lasts for the session). -1 when none. Takes a row id or a key.
     int bodyPartHint(store::Id segmentId) const;
@@ -81,11 +91,14 @@ private:
         store::Id resolve(store::Id key) const;
         store::Id rebind(store::Id key, store::Id newId); // returns the id the key had
         static bool isKey(store::Id id) { return id >= kFirstKey; }
+        int64_t version(store::Id idOrKey) const;
+        void setVersion(store::Id id, int64_t version) { m_versionOfKey.insert(keyOf(id), version); }
 
     private:
         static constexpr store::Id kFirstKey = store::Id(1) << 52;
         QHash<store::Id, store::Id> m_rowOfKey;
         QHash<store::Id, store::Id> m_keyOfRow;
+        QHash<store::Id, int64_t> m_versionOfKey;
         store::Id m_next = kFirstKey;
     };
 

@@ -30,6 +30,15 @@ store::Id videoOf(const store::ProjectStore& store, store::Id segmentId)
     return s ? s->videoId : 0;
 }
 
+// The version the user saw: the one a view passed, else the row's version now.
+int64_t seenLabelVersion(EditContext& context, store::Id labelId, int64_t seen)
+{
+    if (seen > 0)
+        return seen;
+    auto l = context.store().label(context.resolveLabel(labelId));
+    return l ? l->rowVersion : 0;
+}
+
 } // namespace
 
 // --- add ---------------------------------------------------------------------------------------
@@ -52,6 +61,8 @@ void AddLabelCommand::redo()
             m_firstLabelId = m_context.newLabelKey(id.value());
         else
             m_context.remapLabel(m_firstLabelId, id.value());
+        if (Status v = m_context.recordLabelVersion(id.value()); !v.ok())
+            return v;
         changes.labels(videoOf(m_context.store(), segment), segment);
         return Status::success();
     });
@@ -63,7 +74,9 @@ void AddLabelCommand::undo()
         return;
     applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
         const store::Id segment = m_context.resolveSegment(m_segmentId);
-        if (Status r = m_context.store().removeLabel(m_context.resolveLabel(m_firstLabelId)); !r.ok())
+        if (Status r = m_context.store().removeLabel(m_context.resolveLabel(m_firstLabelId),
+                                                     m_context.labelVersion(m_firstLabelId));
+            !r.ok())
             return r;
         changes.labels(videoOf(m_context.store(), segment), segment);
         return Status::success();
@@ -72,8 +85,9 @@ void AddLabelCommand::undo()
 
 // --- remove ------------------------------------------------------------------------------------
 
-RemoveLabelCommand::RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Remove label"), parent), m_labelId(context.labelKey(labelId))
+RemoveLabelCommand::RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent, int64_t seenRowVersion)
+    : StoreCommand(context, QObject::tr("Remove label"), parent), m_labelId(context.labelKey(labelId)),
+      m_seenVersion(seenLabelVersion(context, labelId, seenRowVersion))
 {
     if (auto l = context.store().label(context.resolveLabel(labelId)))
         setText(QObject::tr("Remove label %1").arg(className(context.store(), l->classId)));
@@ -86,7 +100,8 @@ void RemoveLabelCommand::redo()
         auto label = m_context.store().label(id);
         if (!label)
             return statusOf(label);
-        if (Status r = m_context.store().removeLabel(id); !r.ok())
+        if (Status r = m_context.store().removeLabel(id, expectedVersion(m_seenVersion, m_context.labelVersion(m_labelId)));
+            !r.ok())
             return r;
         m_snapshot = label.value();
         m_segmentKey = m_context.segmentKey(label->segmentId);
@@ -105,6 +120,8 @@ void RemoveLabelCommand::undo()
         if (!id)
             return statusOf(id);
         m_context.remapLabel(m_labelId, id.value());
+        if (Status v = m_context.recordLabelVersion(id.value()); !v.ok())
+            return v;
         changes.labels(videoOf(m_context.store(), segment), segment);
         return Status::success();
     });
@@ -128,9 +145,11 @@ void SetLabelStatusCommand::redo()
         auto label = m_context.store().label(id);
         if (!label)
             return statusOf(label);
-        // Only the first redo is the user's decision on what they saw; a redo after undo re-reads.
-        if (Status u = m_context.store().setLabelStatus(id, m_newStatus, m_oldStatus ? 0 : m_seenRowVersion); !u.ok())
+        const int64_t expected = expectedVersion(m_seenRowVersion, m_context.labelVersion(m_labelId));
+        if (Status u = m_context.store().setLabelStatus(id, m_newStatus, expected); !u.ok())
             return u;
+        if (Status v = m_context.recordLabelVersion(id); !v.ok())
+            return v;
         if (!m_oldStatus)
             m_oldStatus = label->status;
         changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
@@ -147,8 +166,10 @@ void SetLabelStatusCommand::undo()
         auto label = m_context.store().label(id);
         if (!label)
             return statusOf(label);
-        if (Status u = m_context.store().setLabelStatus(id, *m_oldStatus); !u.ok())
+        if (Status u = m_context.store().setLabelStatus(id, *m_oldStatus, m_context.labelVersion(m_labelId)); !u.ok())
             return u;
+        if (Status v = m_context.recordLabelVersion(id); !v.ok())
+            return v;
         changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
         return Status::success();
     });
@@ -156,9 +177,10 @@ void SetLabelStatusCommand::undo()
 
 // --- class -------------------------------------------------------------------------------------
 
-SetLabelClassCommand::SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent)
+SetLabelClassCommand::SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent,
+                                           int64_t seenRowVersion)
     : StoreCommand(context, QObject::tr("Relabel as %1").arg(className(context.store(), classId)), parent),
-      m_labelId(context.labelKey(labelId)), m_newClass(classId)
+      m_labelId(context.labelKey(labelId)), m_newClass(classId), m_seenVersion(seenLabelVersion(context, labelId, seenRowVersion))
 {
 }
 
@@ -169,8 +191,11 @@ void SetLabelClassCommand::redo()
         auto label = m_context.store().label(id);
         if (!label)
             return statusOf(label);
-        if (Status u = m_context.store().setLabelClass(id, m_newClass); !u.ok())
+        const int64_t expected = expectedVersion(m_seenVersion, m_context.labelVersion(m_labelId));
+        if (Status u = m_context.store().setLabelClass(id, m_newClass, expected); !u.ok())
             return u;
+        if (Status v = m_context.recordLabelVersion(id); !v.ok())
+            return v;
         if (!m_oldClass)
             m_oldClass = label->classId;
         changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
@@ -187,8 +212,10 @@ void SetLabelClassCommand::undo()
         auto label = m_context.store().label(id);
         if (!label)
             return statusOf(label);
-        if (Status u = m_context.store().setLabelClass(id, *m_oldClass); !u.ok())
+        if (Status u = m_context.store().setLabelClass(id, *m_oldClass, m_context.labelVersion(m_labelId)); !u.ok())
             return u;
+        if (Status v = m_context.recordLabelVersion(id); !v.ok())
+            return v;
         changes.labels(videoOf(m_context.store(), label->segmentId), label->segmentId);
         return Status::success();
     });

@@ -2,7 +2,8 @@
 // Undoable edits of labels: add (records the current annotator unless one is given), remove,
 // change status (accept / reject / dispute a prediction or label), change class.
 // Each writes the store at once in redo(), one transaction per redo/undo; see SegmentCommands.h for
-// the conventions (atomicity, what a failure does, pushEdit).
+// the conventions (atomicity, what a failure does, pushEdit, row versions: `seenRowVersion` is the
+// label's version the user saw, 0 to read it when the command is made).
 #include "commands/SegmentCommands.h"
 
 namespace mas::ui {
@@ -26,12 +27,13 @@ private:
 
 class RemoveLabelCommand : public StoreCommand {
 public:
-    RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent = nullptr);
+    RemoveLabelCommand(EditContext& context, store::Id labelId, QUndoCommand* parent = nullptr, int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
 
 private:
     store::Id m_labelId;
+    int64_t m_seenVersion;
     store::Id m_segmentKey = 0;
     std::optional<store::Label> m_snapshot;
 };
@@ -39,8 +41,8 @@ private:
 class SetLabelStatusCommand : public StoreCommand {
 public:
     // `seenRowVersion`: the label's rowVersion the user saw when deciding (0: read it now). When
-    // another annotator changed the label since, the first redo is refused naming them (server
-    // projects); later undo/redo re-read the row.
+    // another annotator changed the label since, the first redo is refused naming them; undo and
+    // later redos are refused likewise when it changed after this client's own last write.
     SetLabelStatusCommand(EditContext& context, store::Id labelId, store::LabelStatus status,
                           QUndoCommand* parent = nullptr, int64_t seenRowVersion = 0);
     void redo() override;
@@ -55,7 +57,8 @@ private:
 
 class SetLabelClassCommand : public StoreCommand {
 public:
-    SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent = nullptr);
+    SetLabelClassCommand(EditContext& context, store::Id labelId, int classId, QUndoCommand* parent = nullptr,
+                         int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
 
@@ -63,6 +66,7 @@ private:
     store::Id m_labelId;
     int m_newClass;
     std::optional<int> m_oldClass;
+    int64_t m_seenVersion;
 };
 
 } // namespace mas::ui

@@ -1,5 +1,7 @@
 #include "commands/SegmentCommands.h"
 
+#include "commands/EditFailureMessage.h"
+
 #include <QObject>
 #include <QSet>
 
@@ -39,12 +41,16 @@ Result<store::Id> restoreSnapshot(EditContext& context, const SegmentSnapshot& s
     if (!id)
         return id;
     context.remapSegment(snap.key ? snap.key : s.id, id.value());
+    if (Status v = context.recordSegmentVersion(id.value()); !v.ok())
+        return Error{v.error()};
     for (int i = 0; i < snap.labels.size(); ++i) {
         const store::Label& label = snap.labels[i];
         auto labelId = store.addLabel(id.value(), label.classId, label.status, label.annotatorId);
         if (!labelId)
             return Error{labelId.error()};
         context.remapLabel(snap.labelKeys.value(i, label.id), labelId.value());
+        if (Status v = context.recordLabelVersion(labelId.value()); !v.ok())
+            return Error{v.error()};
     }
     if (!snap.predictions.isEmpty()) {
         QVector<store::Prediction> predictions = snap.predictions;
@@ -55,6 +61,15 @@ Result<store::Id> restoreSnapshot(EditContext& context, const SegmentSnapshot& s
             return Error{stored.error()};
     }
     return id;
+}
+
+// The version the user saw: the one a view passed, else the row's version now.
+int64_t seenSegmentVersion(EditContext& context, store::Id segmentId, int64_t seen)
+{
+    if (seen > 0)
+        return seen;
+    auto s = context.store().segment(context.resolveSegment(segmentId));
+    return s ? s->rowVersion : 0;
 }
 
 QString spanText(int64_t start, int64_t end)
@@ -84,18 +99,12 @@ bool StoreCommand::applyAtomically(Step step, const std::function<Status(EditCha
     // Nothing of it reached the store: forget the rows it made, drop the command from the stack.
     m_context.restoreKeys(keys);
     setObsolete(true);
-    QString message;
-    if (step == Step::Redo && !m_applied)
-        message = QObject::tr("%1: %2; nothing was changed").arg(text(), done.error());
-    else if (step == Step::Undo)
-        message = QObject::tr("Undo of \"%1\" failed: %2; the edit stays as the project file has it and was taken off "
-                              "the undo history").arg(text(), done.error());
-    else
-        message = QObject::tr("Redo of \"%1\" failed: %2; the project stays as it was and the step was taken off the "
-                              "undo history").arg(text(), done.error());
-    m_context.notifyFailure(message);
-    if (step == Step::Undo || m_applied)
+    const EditStep which = step == Step::Undo ? EditStep::Undo : m_applied ? EditStep::Redo : EditStep::FirstRedo;
+    // A teammate's change: the views show what the user decided on, so they reload to the truth too.
+    // They reload first, so that the failure is the last thing the status bar is told.
+    if (step == Step::Undo || m_applied || isEditConflict(done.error()))
         m_context.notifyReload();
+    m_context.notifyFailure(editFailureMessage(which, text(), m_context.store().path(), done.error()));
     return false;
 }
 
@@ -134,6 +143,8 @@ void CreateSegmentCommand::redo()
             m_firstId = m_context.newSegmentKey(id.value());
         else
             m_context.remapSegment(m_firstId, id.value());
+        if (Status v = m_context.recordSegmentVersion(id.value()); !v.ok())
+            return v;
         m_context.setBodyPartHint(id.value(), m_bodyPartHint);
         changes.segment(m_videoId, id.value());
         return Status::success();
@@ -146,7 +157,7 @@ void CreateSegmentCommand::undo()
         return;
     applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
         const store::Id id = m_context.resolveSegment(m_firstId);
-        if (Status s = m_context.store().removeSegment(id); !s.ok())
+        if (Status s = m_context.store().removeSegment(id, m_context.segmentVersion(m_firstId)); !s.ok())
             return s;
         changes.segment(m_videoId, id);
         return Status::success();
@@ -155,8 +166,10 @@ void CreateSegmentCommand::undo()
 
 // --- delete ------------------------------------------------------------------------------------
 
-DeleteSegmentCommand::DeleteSegmentCommand(EditContext& context, store::Id segmentId, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Delete segment"), parent), m_segmentId(context.segmentKey(segmentId))
+DeleteSegmentCommand::DeleteSegmentCommand(EditContext& context, store::Id segmentId, QUndoCommand* parent,
+                                           int64_t seenRowVersion)
+    : StoreCommand(context, QObject::tr("Delete segment"), parent), m_segmentId(context.segmentKey(segmentId)),
+      m_seenVersion(seenSegmentVersion(context, segmentId, seenRowVersion))
 {
     if (auto s = context.store().segment(context.resolveSegment(segmentId)))
         setText(QObject::tr("Delete segment (%1)").arg(spanText(s->startFrame, s->endFrame)));
@@ -169,7 +182,8 @@ void DeleteSegmentCommand::redo()
         auto snap = takeSnapshot(m_context, id);
         if (!snap)
             return statusOf(snap);
-        if (Status s = m_context.store().removeSegment(id); !s.ok())
+        const int64_t expected = expectedVersion(m_seenVersion, m_context.segmentVersion(m_segmentId));
+        if (Status s = m_context.store().removeSegment(id, expected); !s.ok())
             return s;
         m_snapshot = snap.value();
         changes.segment(m_snapshot->segment.videoId, id);
@@ -193,9 +207,9 @@ void DeleteSegmentCommand::undo()
 // --- span (move / resize) ----------------------------------------------------------------------
 
 SetSegmentSpanCommand::SetSegmentSpanCommand(EditContext& context, store::Id segmentId, int64_t startFrame,
-                                             int64_t endFrame, int gestureId, QUndoCommand* parent)
+                                             int64_t endFrame, int gestureId, QUndoCommand* parent, int64_t seenRowVersion)
     : StoreCommand(context, QObject::tr("Move segment"), parent), m_segmentId(context.segmentKey(segmentId)), m_newStart(startFrame),
-      m_newEnd(endFrame), m_gestureId(gestureId)
+      m_newEnd(endFrame), m_gestureId(gestureId), m_seenVersion(seenSegmentVersion(context, segmentId, seenRowVersion))
 {
     if (auto s = context.store().segment(context.resolveSegment(segmentId))) {
         const bool moved = s->frameLength() == endFrame - startFrame;
@@ -211,8 +225,11 @@ void SetSegmentSpanCommand::redo()
         auto s = m_context.store().segment(id);
         if (!s)
             return statusOf(s);
-        if (Status u = m_context.store().updateSegment(id, m_newStart, m_newEnd, s->note); !u.ok())
+        const int64_t expected = expectedVersion(m_seenVersion, m_context.segmentVersion(m_segmentId));
+        if (Status u = m_context.store().updateSegment(id, m_newStart, m_newEnd, s->note, expected); !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(id); !v.ok())
+            return v;
         if (!m_oldSpan)
             m_oldSpan = std::make_pair(s->startFrame, s->endFrame);
         changes.segment(s->videoId, id);
@@ -229,8 +246,12 @@ void SetSegmentSpanCommand::undo()
         auto s = m_context.store().segment(id);
         if (!s)
             return statusOf(s);
-        if (Status u = m_context.store().updateSegment(id, m_oldSpan->first, m_oldSpan->second, s->note); !u.ok())
+        if (Status u = m_context.store().updateSegment(id, m_oldSpan->first, m_oldSpan->second, s->note,
+                                                       m_context.segmentVersion(m_segmentId));
+            !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(id); !v.ok())
+            return v;
         changes.segment(s->videoId, id);
         return Status::success();
     });
@@ -251,9 +272,10 @@ bool SetSegmentSpanCommand::mergeWith(const QUndoCommand* other)
 
 // --- split -------------------------------------------------------------------------------------
 
-SplitSegmentCommand::SplitSegmentCommand(EditContext& context, store::Id segmentId, int64_t frame, QUndoCommand* parent)
+SplitSegmentCommand::SplitSegmentCommand(EditContext& context, store::Id segmentId, int64_t frame, QUndoCommand* parent,
+                                         int64_t seenRowVersion)
     : StoreCommand(context, QObject::tr("Split segment at frame %1").arg(frame), parent), m_segmentId(context.segmentKey(segmentId)),
-      m_frame(frame)
+      m_frame(frame), m_seenVersion(seenSegmentVersion(context, segmentId, seenRowVersion))
 {
 }
 
@@ -271,8 +293,11 @@ void SplitSegmentCommand::redo()
         auto labels = store.labelsOfSegment(id);
         if (!labels)
             return statusOf(labels);
-        if (Status u = store.updateSegment(id, s->startFrame, m_frame, s->note); !u.ok())
+        const int64_t expected = expectedVersion(m_seenVersion, m_context.segmentVersion(m_segmentId));
+        if (Status u = store.updateSegment(id, s->startFrame, m_frame, s->note, expected); !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(id); !v.ok())
+            return v;
         auto right = store.addSegment(s->videoId, m_frame, s->endFrame, s->note);
         if (!right)
             return statusOf(right);
@@ -284,6 +309,8 @@ void SplitSegmentCommand::redo()
             m_rightFirstId = m_context.newSegmentKey(right.value());
         else
             m_context.remapSegment(m_rightFirstId, right.value());
+        if (Status v = m_context.recordSegmentVersion(right.value()); !v.ok())
+            return v;
         m_context.setBodyPartHint(right.value(), m_context.bodyPartHint(id));
         changes.segment(s->videoId, id);
         changes.segment(s->videoId, right.value());
@@ -302,10 +329,12 @@ void SplitSegmentCommand::undo()
         auto s = store.segment(id);
         if (!s)
             return statusOf(s);
-        if (Status r = store.removeSegment(right); !r.ok())
+        if (Status r = store.removeSegment(right, m_context.segmentVersion(m_rightFirstId)); !r.ok())
             return r;
-        if (Status u = store.updateSegment(id, s->startFrame, m_oldEnd, s->note); !u.ok())
+        if (Status u = store.updateSegment(id, s->startFrame, m_oldEnd, s->note, m_context.segmentVersion(m_segmentId)); !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(id); !v.ok())
+            return v;
         changes.segment(s->videoId, right);
         changes.segment(s->videoId, id);
         return Status::success();
@@ -317,8 +346,10 @@ void SplitSegmentCommand::undo()
 MergeSegmentsCommand::MergeSegmentsCommand(EditContext& context, QList<store::Id> segmentIds, QUndoCommand* parent)
     : StoreCommand(context, QObject::tr("Merge %1 segments").arg(segmentIds.size()), parent)
 {
-    for (store::Id id : segmentIds)
+    for (store::Id id : segmentIds) {
         m_ids << context.segmentKey(id);
+        m_seenVersions.insert(m_ids.back(), seenSegmentVersion(context, id, 0));
+    }
 }
 
 void MergeSegmentsCommand::redo()
@@ -363,15 +394,23 @@ void MergeSegmentsCommand::redo()
                 if (!added)
                     return statusOf(added);
                 addedLabels.push_back(added.value());
+                if (Status v = m_context.recordLabelVersion(added.value()); !v.ok())
+                    return v;
             }
-            if (Status r = store.removeSegment(segments[i].id); !r.ok())
+            const store::Id key = m_context.segmentKey(segments[i].id);
+            const int64_t expected = expectedVersion(m_seenVersions.value(key), m_context.segmentVersion(key));
+            if (Status r = store.removeSegment(segments[i].id, expected); !r.ok())
                 return r;
             removed.push_back(snap.value());
             changes.segment(kept.videoId, segments[i].id);
         }
-        if (Status u = store.updateSegment(kept.id, kept.startFrame, end, kept.note); !u.ok())
+        const store::Id keptKey = m_context.segmentKey(kept.id);
+        const int64_t expected = expectedVersion(m_seenVersions.value(keptKey), m_context.segmentVersion(keptKey));
+        if (Status u = store.updateSegment(kept.id, kept.startFrame, end, kept.note, expected); !u.ok())
             return u;
-        m_keptId = m_context.segmentKey(kept.id);
+        if (Status v = m_context.recordSegmentVersion(kept.id); !v.ok())
+            return v;
+        m_keptId = keptKey;
         m_keptOldSpan = {kept.startFrame, kept.endFrame};
         m_removed = removed;
         m_addedLabels = addedLabels;
@@ -391,10 +430,14 @@ void MergeSegmentsCommand::undo()
         if (!kept)
             return statusOf(kept);
         for (store::Id label : m_addedLabels)
-            if (Status r = store.removeLabel(label); !r.ok())
+            if (Status r = store.removeLabel(label, m_context.labelVersion(label)); !r.ok())
                 return r;
-        if (Status u = store.updateSegment(keptId, m_keptOldSpan.first, m_keptOldSpan.second, kept->note); !u.ok())
+        if (Status u = store.updateSegment(keptId, m_keptOldSpan.first, m_keptOldSpan.second, kept->note,
+                                           m_context.segmentVersion(m_keptId));
+            !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(keptId); !v.ok())
+            return v;
         changes.segment(kept->videoId, keptId);
         for (const SegmentSnapshot& snap : m_removed) {
             auto id = restoreSnapshot(m_context, snap);
@@ -408,8 +451,10 @@ void MergeSegmentsCommand::undo()
 
 // --- note --------------------------------------------------------------------------------------
 
-SetSegmentNoteCommand::SetSegmentNoteCommand(EditContext& context, store::Id segmentId, QString note, QUndoCommand* parent)
-    : StoreCommand(context, QObject::tr("Edit note"), parent), m_segmentId(context.segmentKey(segmentId)), m_newNote(std::move(note))
+SetSegmentNoteCommand::SetSegmentNoteCommand(EditContext& context, store::Id segmentId, QString note, QUndoCommand* parent,
+                                             int64_t seenRowVersion)
+    : StoreCommand(context, QObject::tr("Edit note"), parent), m_segmentId(context.segmentKey(segmentId)), m_newNote(std::move(note)),
+      m_seenVersion(seenSegmentVersion(context, segmentId, seenRowVersion))
 {
 }
 
@@ -420,8 +465,11 @@ void SetSegmentNoteCommand::redo()
         auto s = m_context.store().segment(id);
         if (!s)
             return statusOf(s);
-        if (Status u = m_context.store().updateSegment(id, s->startFrame, s->endFrame, m_newNote); !u.ok())
+        const int64_t expected = expectedVersion(m_seenVersion, m_context.segmentVersion(m_segmentId));
+        if (Status u = m_context.store().updateSegment(id, s->startFrame, s->endFrame, m_newNote, expected); !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(id); !v.ok())
+            return v;
         if (!m_oldNote)
             m_oldNote = s->note;
         changes.segment(s->videoId, id);
@@ -438,8 +486,12 @@ void SetSegmentNoteCommand::undo()
         auto s = m_context.store().segment(id);
         if (!s)
             return statusOf(s);
-        if (Status u = m_context.store().updateSegment(id, s->startFrame, s->endFrame, *m_oldNote); !u.ok())
+        if (Status u = m_context.store().updateSegment(id, s->startFrame, s->endFrame, *m_oldNote,
+                                                       m_context.segmentVersion(m_segmentId));
+            !u.ok())
             return u;
+        if (Status v = m_context.recordSegmentVersion(id); !v.ok())
+            return v;
         changes.segment(s->videoId, id);
         return Status::success();
     });

@@ -10,8 +10,15 @@
 //   - a failed undo or later redo: the stack drops the command, leaving the edit as the store has
 //     it, and every view reloads from the store.
 // Either way the context's editFailed signal tells the user what happened.
+//
+// Teams: every write names the row version it is based on. A command's first redo uses the version
+// the user saw (`seenRowVersion`, passed by the view that showed the row; 0: the one read when the
+// command is made); its undo and later redos use the version this client's last write of the row
+// left (EditContext::segmentVersion). A teammate's change in between is refused naming them, the
+// step leaves the stack and the views reload (EditFailureMessage.h says what the user reads).
 #include "commands/EditContext.h"
 
+#include <QHash>
 #include <QList>
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -52,6 +59,9 @@ protected:
     {
         return result.ok() ? Status() : Status(Error{result.error()});
     }
+    // The version a write expects: on the first redo the one the user saw, afterwards the one this
+    // client's own last write of the row left.
+    int64_t expectedVersion(int64_t seen, int64_t leftByThisClient) const { return m_applied ? leftByThisClient : seen; }
     EditContext& m_context;
     bool m_valid = true;
     bool m_applied = false; // a redo has succeeded once (later failures are not "first redo")
@@ -92,12 +102,14 @@ private:
 
 class DeleteSegmentCommand : public StoreCommand {
 public:
-    DeleteSegmentCommand(EditContext& context, store::Id segmentId, QUndoCommand* parent = nullptr);
+    DeleteSegmentCommand(EditContext& context, store::Id segmentId, QUndoCommand* parent = nullptr,
+                         int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
 
 private:
     store::Id m_segmentId;
+    int64_t m_seenVersion = 0;
     std::optional<SegmentSnapshot> m_snapshot;
 };
 
@@ -106,7 +118,7 @@ private:
 class SetSegmentSpanCommand : public StoreCommand {
 public:
     SetSegmentSpanCommand(EditContext& context, store::Id segmentId, int64_t startFrame, int64_t endFrame,
-                          int gestureId = 0, QUndoCommand* parent = nullptr);
+                          int gestureId = 0, QUndoCommand* parent = nullptr, int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
     int id() const override { return SegmentSpanCommandId; }
@@ -117,13 +129,15 @@ private:
     int64_t m_newStart, m_newEnd;
     std::optional<std::pair<int64_t, int64_t>> m_oldSpan;
     int m_gestureId;
+    int64_t m_seenVersion = 0;
 };
 
 // Split at `frame` (startFrame < frame < endFrame): the left part keeps the segment, the right part
 // is a new segment with copies of its labels.
 class SplitSegmentCommand : public StoreCommand {
 public:
-    SplitSegmentCommand(EditContext& context, store::Id segmentId, int64_t frame, QUndoCommand* parent = nullptr);
+    SplitSegmentCommand(EditContext& context, store::Id segmentId, int64_t frame, QUndoCommand* parent = nullptr,
+                        int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
     store::Id rightSegmentId() const { return m_rightFirstId; }
@@ -133,6 +147,7 @@ private:
     int64_t m_frame;
     int64_t m_oldEnd = 0;
     store::Id m_rightFirstId = 0;
+    int64_t m_seenVersion = 0;
 };
 
 // Merge segments of one video into the earliest: it spans min(start)..max(end) and gains the labels
@@ -149,13 +164,15 @@ private:
     store::Id m_keptId = 0;
     std::pair<int64_t, int64_t> m_keptOldSpan{0, 0};
     QVector<SegmentSnapshot> m_removed;
-    QVector<store::Id> m_addedLabels;  // first ids of labels copied onto the kept segment
+    QVector<store::Id> m_addedLabels;  // label ids copied onto the kept segment
+    QHash<store::Id, int64_t> m_seenVersions; // by segment key: what the user saw when merging
 };
 
 class SetSegmentNoteCommand : public StoreCommand {
 public:
     // Consecutive note edits of the same segment merge (typing is one step).
-    SetSegmentNoteCommand(EditContext& context, store::Id segmentId, QString note, QUndoCommand* parent = nullptr);
+    SetSegmentNoteCommand(EditContext& context, store::Id segmentId, QString note, QUndoCommand* parent = nullptr,
+                          int64_t seenRowVersion = 0);
     void redo() override;
     void undo() override;
     int id() const override { return SegmentNoteCommandId; }
@@ -165,6 +182,7 @@ private:
     store::Id m_segmentId;
     QString m_newNote;
     std::optional<QString> m_oldNote;
+    int64_t m_seenVersion = 0;
 };
 
 } // namespace mas::ui

@@ -29,6 +29,8 @@ void StartLiveSegmentCommand::redo()
             m_segmentKey = m_context.newSegmentKey(id.value());
         else
             m_context.remapSegment(m_segmentKey, id.value());
+        if (Status v = m_context.recordSegmentVersion(id.value()); !v.ok())
+            return v;
         m_context.setBodyPartHint(id.value(), m_bodyPartId);
         changes.segment(m_videoId, id.value());
         changes.labels(m_videoId, id.value());
@@ -42,7 +44,7 @@ void StartLiveSegmentCommand::undo()
         return;
     applyAtomically(Step::Undo, [&](EditChanges& changes) -> Status {
         const store::Id id = m_context.resolveSegment(m_segmentKey);
-        if (Status s = m_context.store().removeSegment(id); !s.ok())
+        if (Status s = m_context.store().removeSegment(id, m_context.segmentVersion(m_segmentKey)); !s.ok())
             return s;
         changes.segment(m_videoId, id);
         return Status::success();
