@@ -24,7 +24,7 @@ constexpr TableOrder kTables[] = {
     {"project_meta", "key", false},        {"annotators", "id", true},     {"participants", "id", true},
     {"videos", "id", true},                {"segments", "id", true},       {"labels", "id", true},
     {"model_versions", "id", true},        {"predictions", "id", true},    {"split_plans", "id", true},
-    {"split_assignments", "plan_id, entity_id", false}, {"edit_log", "id", true},
+    {"split_assignments", "plan_id, entity_id", false}, {"assignments", "id", true}, {"edit_log", "id", true},
 };
 
 QStringList columnsOf(const QSqlDatabase& db, const QString& table)

@@ -7,6 +7,7 @@
 #include "store/Schema.h"
 #include "store/ServerConnection.h"
 #include "store/ServerModelBlobs.h"
+#include "store/ServerRoles.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -140,6 +141,10 @@ Status migrate(ProjectStore::Impl& d, int fromVersion)
                 return d.error(QStringLiteral("upgrading schema %1 to %2 failed: %3").arg(v).arg(v + 1).arg(q.error()));
         }
     }
+    // New tables get the team roles' privileges (a server whose roles exist).
+    if (d.isServer())
+        if (Status s = grantTableRights(d); !s.ok())
+            return s;
     // After every step's statements: the back-fill reads the current columns.
     if (fromVersion == 1)
         if (Status s = backfillVerdicts(d); !s.ok())
@@ -166,8 +171,12 @@ Status loadProject(ProjectStore::Impl& d)
     if (hasMeta->toInt() == 0)
         return d.error(QStringLiteral("%1 but not a MicroAction Studio project (no project_meta table)").arg(kind));
     Result<QString> application = metaValue(d, schema::kApplicationKey);
-    if (!application.ok())
+    if (!application.ok()) {
+        if (d.isServer() && application.error().contains(QLatin1String("permission denied")))
+            return d.error(QStringLiteral("you have no role in this project yet; its admin runs `mastudio-cli project "
+                                          "grant %1 USER annotator` (%2)").arg(d.path, application.error().section(": ", -1)));
         return Error{application.error()};
+    }
     if (application.value() != QLatin1String(schema::kApplicationValue))
         return d.error(QStringLiteral("%1 but not a MicroAction Studio project (application '%2')")
                            .arg(kind, application.value()));
@@ -210,7 +219,8 @@ Status loadProject(ProjectStore::Impl& d)
         const QString stored = metaValue(d, schema::kVideoRootKey).value();
         d.dir = !root.isEmpty() ? QDir(root).absolutePath() : !stored.isEmpty() ? stored : QDir::currentPath();
     }
-    if (!d.readOnly && d.meta.lastAppVersion != appVersion()) {
+    // An annotator may not write project_meta (server privileges); the version is noted by others.
+    if (!d.readOnly && d.role >= ProjectRole::Curator && d.meta.lastAppVersion != appVersion()) {
         if (Status s = setMeta(d, schema::kLastAppVersionKey, appVersion()); !s.ok())
             return s;
         d.meta.lastAppVersion = appVersion();
@@ -247,6 +257,11 @@ Status buildProject(ProjectStore::Impl& d, const Taxonomy& taxonomy)
             return s;
         if (Status s = ensureModelBlobTable(d); !s.ok())
             return s;
+        // The team roles, when this user may make them (else `project create` prints the SQL).
+        if (Result<bool> roles = ensureGroupRoles(d); !roles.ok())
+            return Error{roles.error()};
+        if (Status s = grantTableRights(d); !s.ok())
+            return s;
     }
     if (Status s = d.logEdit(QStringLiteral("project.create"), QStringLiteral("project"), 0, {},
                               {{"taxonomy", taxonomy.version()}, {"classes", taxonomy.classCount()}});
@@ -278,6 +293,16 @@ Status lockForMode(ProjectStore::Impl& d)
     }
     return Error{QStringLiteral("%1 is open in another MicroAction Studio process%2; close it there or open it read-only (%3)")
                      .arg(name, who, d.path)};
+}
+
+// What the server's roles let this user do (before loading: an annotator does not write meta).
+Status readServerRole(ProjectStore::Impl& d)
+{
+    Result<ProjectRole> role = serverRole(d);
+    if (!role.ok())
+        return Error{role.error()};
+    d.role = role.value();
+    return Status::success();
 }
 
 } // namespace
@@ -315,6 +340,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::createOnServer(const QString
         return Error{s.error()};
     if (Status s = decideServerMode(*d); !s.ok())
         return Error{s.error()};
+    if (Status s = readServerRole(*d); !s.ok())
+        return Error{s.error()};
     Result<QVariant> tables = d->scalar(QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"));
     if (!tables.ok())
         return Error{tables.error()};
@@ -346,9 +373,11 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openOnServer(const QString& 
         return Error{s.error()};
     if (Status s = decideServerMode(*d); !s.ok())
         return Error{s.error()};
+    if (Status s = readServerRole(*d); !s.ok())
+        return Error{s.error()};
     if (Status s = loadProject(*d); !s.ok())
         return Error{s.error()};
-    if (!d->readOnly)
+    if (!d->readOnly && d->role >= ProjectRole::Curator)
         if (Status s = ensureModelBlobTable(*d); !s.ok())
             return Error{s.error()};
     // No missing-file flags are written: each client checks its own copies when it reads a video.
@@ -449,6 +478,7 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openAnotherConnection() cons
         d2->dialect = d->dialect;
         d2->mode = d->readOnly ? OpenMode::ReadOnly : OpenMode::ReadWrite;
         d2->readOnly = d->readOnly;
+        d2->role = d->role;
         if (Status s = connectServer(*d2, false); !s.ok())
             return Error{s.error()};
         if (Status s = loadProject(*d2); !s.ok())
@@ -565,6 +595,8 @@ Result<Id> ProjectStore::ensureParticipant(const QString& code)
     if (!existing->isNull())
         return Id(existing->toLongLong());
     if (Status s = d->requireWritable(); !s.ok())
+        return Error{s.error()};
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("adding a participant")); !s.ok())
         return Error{s.error()};
     Transaction tx(*d);
     if (!tx.status().ok())

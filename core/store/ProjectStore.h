@@ -73,6 +73,26 @@ public:
     Result<Id> setCurrentAnnotator(const QString& name); // creates the annotator when new
     Id currentAnnotatorId() const;
 
+    // --- roles (server projects; a file's one user is Admin) -----------------------------------
+    // What this connection's user may do: from the PostgreSQL group roles mas_annotator,
+    // mas_curator, mas_admin (superuser or database owner: Admin), read when opened. Operations
+    // above the role are refused naming the role needed (see ServerRoles.h for who may do what).
+    ProjectRole role() const;
+    // Makes server user `user` a member of `role`'s group role only (admin only); creates the group
+    // roles and their table privileges first when missing and allowed.
+    Status grantRole(const QString& user, ProjectRole role);
+    // For a server whose group roles are missing (the creator could not create roles): the SQL an
+    // administrator runs in this database; "" otherwise and for a file.
+    QString roleSetupSql() const;
+
+    // --- assignments: work a curator gives annotators ------------------------------------------
+    // Assigns one participant (all their videos) or one video: exactly one of `participantId` and
+    // `videoId` is non-zero. Assigning it again returns the existing assignment. Curator only.
+    Result<Id> assign(Id annotatorId, Id participantId, Id videoId);
+    Status unassign(Id assignmentId); // curator only
+    // Every assignment, or those of one annotator; by annotator name, then participants (by code) before videos (by path).
+    Result<QVector<Assignment>> assignments(Id annotatorId = 0) const;
+
     // --- annotators and participants ----------------------------------------------------------
     Result<Id> ensureAnnotator(const QString& name);
     Result<QVector<Annotator>> annotators() const;

@@ -124,6 +124,8 @@ Status ProjectStore::updateSegment(Id segmentId, int64_t startFrame, int64_t end
     Result<Segment> before = segment(segmentId);
     if (!before.ok())
         return Error{before.error()};
+    if (Status s = d->requireOwnOrCurator(before->createdBy, QStringLiteral("changing another annotator's segment")); !s.ok())
+        return s;
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
@@ -151,6 +153,8 @@ Status ProjectStore::removeSegment(Id segmentId, int64_t expectedRowVersion)
     Result<Segment> before = segment(segmentId);
     if (!before.ok())
         return Error{before.error()};
+    if (Status s = d->requireOwnOrCurator(before->createdBy, QStringLiteral("removing another annotator's segment")); !s.ok())
+        return s;
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
@@ -206,6 +210,8 @@ Result<Id> ProjectStore::addLabel(Id segmentId, int classId, LabelStatus status,
     l.classId = classId;
     l.annotatorId = annotatorId > 0 ? annotatorId : d->currentAnnotatorId;
     l.status = status;
+    if (Status s = d->requireOwnOrCurator(l.annotatorId, QStringLiteral("adding a label for another annotator")); !s.ok())
+        return Error{s.error()};
     Result<QSqlQuery> q = d->exec(
         QStringLiteral("INSERT INTO labels(segment_id, class_id, annotator_id, status, time_ms) VALUES(?, ?, ?, ?, ?)"),
         {qlonglong(segmentId), classId, nullableId(l.annotatorId), int(status), nowMs()});
@@ -230,6 +236,11 @@ Result<int> ProjectStore::addLabels(const QVector<NewLabel>& labels, const Batch
         if (Status s = checkClass(*d, l.classId); !s.ok())
             return Error{s.error()};
     Transaction tx(*d);
+    for (const NewLabel& l : labels)
+        if (Status s = d->requireOwnOrCurator(l.annotatorId > 0 ? l.annotatorId : d->currentAnnotatorId,
+                                              QStringLiteral("adding labels for another annotator"));
+            !s.ok())
+            return Error{s.error()};
     if (!tx.status().ok())
         return Error{tx.status().error()};
     QSqlQuery insert(d->db);
@@ -303,6 +314,8 @@ Status ProjectStore::setLabelStatus(Id labelId, LabelStatus status, int64_t expe
     if (!before.ok())
         return Error{before.error()};
     Label after = before.value();
+    if (Status s = d->requireOwnOrCurator(before->annotatorId, QStringLiteral("confirming, disputing or rejecting another annotator's label")); !s.ok())
+        return s;
     after.status = status;
     // Whoever confirms, disputes or rejects a label takes it over.
     if (d->currentAnnotatorId > 0)
@@ -318,6 +331,8 @@ Status ProjectStore::setLabelClass(Id labelId, int classId, int64_t expectedRowV
     if (!before.ok())
         return Error{before.error()};
     Label after = before.value();
+    if (Status s = d->requireOwnOrCurator(before->annotatorId, QStringLiteral("changing another annotator's label")); !s.ok())
+        return s;
     after.classId = classId;
     if (d->currentAnnotatorId > 0)
         after.annotatorId = d->currentAnnotatorId;
@@ -330,6 +345,8 @@ Status ProjectStore::removeLabel(Id labelId, int64_t expectedRowVersion)
     if (!before.ok())
         return Error{before.error()};
     Transaction tx(*d);
+    if (Status s = d->requireOwnOrCurator(before->annotatorId, QStringLiteral("removing another annotator's label")); !s.ok())
+        return s;
     if (!tx.status().ok())
         return tx.status();
     const int64_t expected = expectedRowVersion > 0 ? expectedRowVersion : before->rowVersion;

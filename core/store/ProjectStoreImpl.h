@@ -30,6 +30,7 @@ struct ProjectStore::Impl {
     int transactionDepth = 0;          // open Transactions; inner ones are savepoints
     bool immutable = false;            // read-only media: opened with SQLite's immutable=1 (no -shm possible)
     bool mmapOff = false;              // removable or network mount: no memory-mapped reads
+    ProjectRole role = ProjectRole::Admin; // a file's one user is admin; a server's from its roles (ServerRoles.h)
 
     bool isServer() const { return dialect.isServer(); }
     // Whether a video's file is there is this client's business on a server (each member has the
@@ -41,6 +42,11 @@ struct ProjectStore::Impl {
     Error sqlError(const QString& what, const QSqlQuery& query) const;
     Error error(const QString& what) const { return Error{path + QStringLiteral(": ") + what}; }
     Status requireWritable() const;
+    // Refuses `what` ("making a split plan") below `needed`: "... needs the curator role; you are an
+    // annotator on postgresql://..." (ProjectStoreRoles.cpp).
+    Status requireRole(ProjectRole needed, const QString& what) const;
+    // Annotators change only their own rows (created by the current annotator); others need a curator.
+    Status requireOwnOrCurator(Id ownerAnnotatorId, const QString& what) const;
 
     // Prepares and runs `sql` with positional `binds`; the query is positioned before its first row.
     Result<QSqlQuery> exec(const QString& sql, const QVariantList& binds = {}) const;

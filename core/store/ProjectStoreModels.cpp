@@ -79,6 +79,8 @@ bool isJsonObjectOrEmpty(const QString& text)
 
 Result<Id> ProjectStore::addModelVersion(const ModelVersion& version)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("adding a model version")); !s.ok())
+        return Error{s.error()};
     if (version.name.trimmed().isEmpty())
         return d->error(QStringLiteral("a model version needs a name"));
     if (!isJsonObjectOrEmpty(version.hyperParamsJson) || !isJsonObjectOrEmpty(version.metricsJson))
@@ -126,6 +128,8 @@ Result<Id> ProjectStore::addModelVersion(const ModelVersion& version)
 
 Status ProjectStore::setActiveModelVersion(Id versionId)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("choosing the active model version")); !s.ok())
+        return s;
     std::optional<ModelVersion> before = activeModelVersion();
     Transaction tx(*d);
     if (!tx.status().ok())
@@ -151,6 +155,8 @@ Status ProjectStore::setActiveModelVersion(Id versionId)
 
 Status ProjectStore::updateModelMetrics(Id versionId, const QString& metricsJson)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("changing a model version's metrics")); !s.ok())
+        return s;
     if (!isJsonObjectOrEmpty(metricsJson))
         return d->error(QStringLiteral("model version %1: metrics must be a JSON object").arg(versionId));
     Transaction tx(*d);
@@ -176,6 +182,8 @@ Status ProjectStore::updateModelMetrics(Id versionId, const QString& metricsJson
 
 Status ProjectStore::renameModelVersion(Id versionId, const QString& newName)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("renaming a model version")); !s.ok())
+        return s;
     const QString name = newName.trimmed();
     if (name.isEmpty())
         return d->error(QStringLiteral("model version %1: a model version needs a name").arg(versionId));
@@ -202,6 +210,8 @@ Status ProjectStore::renameModelVersion(Id versionId, const QString& newName)
 
 Result<ModelVersion> ProjectStore::removeModelVersion(Id versionId)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("removing a model version")); !s.ok())
+        return Error{s.error()};
     Result<ModelVersion> before = modelVersion(versionId);
     if (!before.ok())
         return before;
@@ -267,6 +277,8 @@ std::optional<ModelVersion> ProjectStore::activeModelVersion() const
 
 Result<int> ProjectStore::storePredictions(const QVector<Prediction>& predictions, const BatchControl& control)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("storing model predictions")); !s.ok())
+        return Error{s.error()};
     Transaction tx(*d);
     if (!tx.status().ok())
         return Error{tx.status().error()};
@@ -361,6 +373,8 @@ Result<QVector<Prediction>> ProjectStore::predictionsOfVersion(Id modelVersionId
 
 Result<Id> ProjectStore::createSplitPlan(const QString& name, SplitUnit unit, const QString& note)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("making a split plan")); !s.ok())
+        return Error{s.error()};
     if (name.trimmed().isEmpty())
         return d->error(QStringLiteral("a split plan needs a name"));
     Transaction tx(*d);
@@ -398,6 +412,8 @@ Result<QVector<SplitPlan>> ProjectStore::splitPlans() const
 Status ProjectStore::setSplitAssignments(Id planId, const QVector<SplitAssignment>& assignments,
                                          const BatchControl& control)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("changing a split plan")); !s.ok())
+        return s;
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
@@ -446,6 +462,8 @@ Result<QVector<SplitAssignment>> ProjectStore::splitAssignments(Id planId) const
 
 Status ProjectStore::removeSplitPlan(Id planId)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("removing a split plan")); !s.ok())
+        return s;
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();

@@ -16,6 +16,8 @@ QString proposalsMarkerKey(Id modelVersionId, Id videoId)
 
 Status ProjectStore::commitProposals(Id videoId, Id modelVersionId, Id annotatorId, const QVector<ProposedRow>& rows)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("storing pre-label proposals")); !s.ok())
+        return s;
     Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();

@@ -51,6 +51,12 @@ Result<QVector<ClipRow>> ProjectStore::clipRows(const ClipFilter& filter) const
         where << QStringLiteral("p.top1_score <= ?");
         binds << double(*filter.maxScore);
     }
+    if (filter.assignedTo) {
+        where << QStringLiteral("(s.video_id IN (SELECT video_id FROM assignments WHERE annotator_id = ? AND video_id IS NOT NULL) "
+                                "OR v.participant_id IN (SELECT participant_id FROM assignments WHERE annotator_id = ? "
+                                "AND participant_id IS NOT NULL))");
+        binds << qlonglong(*filter.assignedTo) << qlonglong(*filter.assignedTo);
+    }
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     sql += QStringLiteral(" ORDER BY v.path, s.start_frame, s.id");

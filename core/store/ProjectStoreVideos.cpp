@@ -47,6 +47,8 @@ Result<int> ProjectStore::addVideos(const QVector<Video>& videos, const BatchCon
 
 Result<int> ProjectStore::importVideos(const QVector<NewVideo>& newVideos, const BatchControl& control, QVector<Id>* ids)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("importing videos")); !s.ok())
+        return Error{s.error()};
     Transaction tx(*d);
     if (!tx.status().ok())
         return Error{tx.status().error()};
@@ -201,6 +203,8 @@ Result<int> ProjectStore::refreshMissingFlags()
 
 Status ProjectStore::relinkVideo(Id videoId, const QString& newPath, bool allowDifferentContent)
 {
+    if (Status s = d->requireRole(ProjectRole::Curator, QStringLiteral("relinking a video")); !s.ok())
+        return s;
     Result<Video> v = video(videoId);
     if (!v.ok())
         return Error{v.error()};
@@ -304,6 +308,8 @@ Result<RelinkReport> ProjectStore::relinkFolder(const QString& dir)
 
 Status ProjectStore::removeVideo(Id videoId)
 {
+    if (Status s = d->requireRole(ProjectRole::Admin, QStringLiteral("removing a video")); !s.ok())
+        return s;
     Result<Video> v = video(videoId);
     if (!v.ok())
         return Error{v.error()};

@@ -80,6 +80,21 @@ QStringList migration2to3()
     };
 }
 
+// 3 -> 4: a curator assigns work to annotators, a participant (all their videos) or one video
+// per row; "My work" in the review queue lists the clips so assigned.
+QStringList migration3to4()
+{
+    return {
+        "CREATE TABLE assignments ("
+        " id INTEGER PRIMARY KEY, annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,"
+        " participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,"
+        " video_id INTEGER REFERENCES videos(id) ON DELETE CASCADE,"
+        " assigned_by TEXT NOT NULL DEFAULT '', assigned_ms INTEGER NOT NULL,"
+        " CHECK ((participant_id IS NULL) <> (video_id IS NULL)))",
+        "CREATE INDEX assignments_annotator ON assignments(annotator_id)",
+    };
+}
+
 } // namespace
 
 QStringList createStatements(int version)
@@ -97,6 +112,8 @@ QStringList migrationStatements(int fromVersion)
         return migration1to2();
     case 2:
         return migration2to3();
+    case 3:
+        return migration3to4();
     default:
         return {};
     }

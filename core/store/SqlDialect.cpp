@@ -31,8 +31,9 @@ QString SqlDialect::tableExists() const
 {
     return backend == Backend::SQLite
         ? QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")
-        : QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
-                         "AND table_name = ?");
+        // pg_tables, not information_schema: that lists only tables the user has rights on.
+        : QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                         "AND tablename = ?");
 }
 
 QString SqlDialect::inlineBinds(const QString& sql, const QVariantList& binds, const QSqlDriver* driver)

@@ -4,6 +4,7 @@ namespace mas::store {
 namespace {
 const char* const kLabelStatusNames[] = {"prelabeled", "confirmed", "disputed", "rejected"};
 const char* const kSplitNames[] = {"train", "val", "test"};
+const char* const kRoleNames[] = {"annotator", "curator", "admin"};
 } // namespace
 
 QString toString(LabelStatus status) { return QString::fromLatin1(kLabelStatusNames[int(status)]); }
@@ -38,6 +39,16 @@ std::optional<SplitSet> splitSetFromString(const QString& text)
     for (int i = 0; i < 3; ++i)
         if (text.compare(QLatin1String(kSplitNames[i]), Qt::CaseInsensitive) == 0)
             return SplitSet(i);
+    return std::nullopt;
+}
+
+QString toString(ProjectRole role) { return QString::fromLatin1(kRoleNames[int(role)]); }
+
+std::optional<ProjectRole> projectRoleFromString(const QString& text)
+{
+    for (int i = 0; i < 3; ++i)
+        if (text.compare(QLatin1String(kRoleNames[i]), Qt::CaseInsensitive) == 0)
+            return ProjectRole(i);
     return std::nullopt;
 }
 

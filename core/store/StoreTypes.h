@@ -17,7 +17,7 @@ namespace mas::store {
 using Id = int64_t;
 
 // The schema this build writes; older files are migrated forward when opened read-write.
-constexpr int kCurrentSchemaVersion = 3;
+constexpr int kCurrentSchemaVersion = 4;
 
 enum class OpenMode {
     ReadWrite,       // refuse when another process holds the project
@@ -30,6 +30,17 @@ enum class LabelStatus { Prelabeled = 0, Confirmed = 1, Disputed = 2, Rejected =
 
 // What the clip browser shows for a segment, derived from its labels (see ProjectStore::verdictRule).
 enum class SegmentStatus { Unlabeled = -1, Prelabeled = 0, Confirmed = 1, Disputed = 2, Rejected = 3 };
+
+// What a member of a server project may do (PostgreSQL group roles mas_annotator, mas_curator,
+// mas_admin; see ServerRoles.h). A project file has one user, who is Admin.
+enum class ProjectRole {
+    Annotator = 0, // adds, changes and removes their own segments and labels
+    Curator = 1,   // also confirms others' labels, resolves disputes, splits, models, assignments, imports
+    Admin = 2,     // everything: also removes videos and grants roles
+};
+QString toString(ProjectRole role); // "annotator", "curator", "admin"
+inline QString roleName(ProjectRole role) { return toString(role); }
+std::optional<ProjectRole> projectRoleFromString(const QString& text);
 
 enum class SplitSet { Train = 0, Val = 1, Test = 2 };
 enum class SplitUnit { Participant = 0, Segment = 1 };
@@ -149,6 +160,19 @@ struct SplitAssignment {
     SplitSet set = SplitSet::Train;
 };
 
+// Work a curator gave an annotator: one participant (all their videos) or one video.
+struct Assignment {
+    Id id = 0;
+    Id annotatorId = 0;
+    QString annotatorName;
+    Id participantId = 0;      // 0 when a video is assigned
+    QString participantCode;
+    Id videoId = 0;            // 0 when a participant is assigned
+    QString videoPath;         // relative to the project
+    QString assignedBy;        // the assigning annotator's name, or the server user
+    QDateTime assigned;        // UTC
+};
+
 // One row of the append-only provenance log.
 struct EditLogEntry {
     Id id = 0;
@@ -186,6 +210,8 @@ struct ClipFilter {
     std::optional<Id> videoId;
     std::optional<float> minScore;        // top-1 score of the active model, inclusive
     std::optional<float> maxScore;
+    // "My work": clips of videos assigned to this annotator, directly or through their participant.
+    std::optional<Id> assignedTo;
     int limit = -1;                       // -1: all rows
     int offset = 0;
 };

@@ -46,13 +46,14 @@ public:
     int port() const { return m_port; }
     QString role() const { return QStringLiteral("mas"); }
 
-    // The URL of database `name` as role mas (the database need not exist yet).
-    QString url(const QString& name) const
+    // The URL of database `name` as role mas, or as `user` (trust authentication on the socket, so
+    // any LOGIN role made with psql() connects); the database need not exist yet.
+    QString url(const QString& name, const QString& user = {}) const
     {
         return QStringLiteral("postgresql:///%1?host=%2&port=%3&user=%4")
             .arg(QString::fromLatin1(QUrl::toPercentEncoding(name)), dir())
             .arg(m_port)
-            .arg(role());
+            .arg(user.isEmpty() ? role() : user);
     }
 
     // Creates database `name` owned by role mas (UTF-8); returns false with the reason in *error.

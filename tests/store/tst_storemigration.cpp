@@ -15,8 +15,9 @@ using namespace mas::store;
 
 namespace {
 
-// Writes a v1 file the way the first release did: its tables, its meta keys, and rows.
-QString writeVersion1Project(const QString& path)
+// Writes a v1 file the way the first release did: its tables, its meta keys, and rows. With
+// `version` 2 or 3, the same rows in that release's tables (new columns at their defaults).
+QString writeVersion1Project(const QString& path, int version = 1)
 {
     const QString connection = QStringLiteral("v1-writer-%1").arg(path);
     QString error;
@@ -40,11 +41,11 @@ QString writeVersion1Project(const QString& path)
         };
         run("PRAGMA journal_mode = DELETE"); // the first release's own journal mode does not matter
         run("BEGIN");
-        for (const QString& statement : schema::createStatements(1))
+        for (const QString& statement : schema::createStatements(version))
             run(statement);
         const Taxonomy& t = Taxonomy::builtinMa52();
         const QList<std::pair<QString, QString>> meta{{schema::kApplicationKey, schema::kApplicationValue},
-                                                      {schema::kSchemaVersionKey, "1"},
+                                                      {schema::kSchemaVersionKey, QString::number(version)},
                                                       {schema::kAppVersionKey, "0.0.9"},
                                                       {schema::kLastAppVersionKey, "0.0.9"},
                                                       {schema::kTaxonomyVersionKey, t.version()},
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void version1OpensAsCurrentWithDataIntact();
     void version1ReadOnlyIsRefusedWithAReason();
     void migratedFileOpensAgainWithoutAnotherUpgrade();
+    void version3GetsAssignmentsAndKeepsABackup();
 
 private:
     QTemporaryDir m_dir;
@@ -168,6 +170,30 @@ void TestStoreMigration::migratedFileOpensAgainWithoutAnotherUpgrade()
     auto ro = ProjectStore::open(path, OpenMode::ReadOnly);
     QVERIFY2(ro.ok(), qPrintable(ro.error()));
     QCOMPARE(ro.value()->counts()->labels, 4);
+}
+
+void TestStoreMigration::version3GetsAssignmentsAndKeepsABackup()
+{
+    const QString path = m_dir.filePath("v3.mas");
+    const QString written = writeVersion1Project(path, 3);
+    QVERIFY2(written.isEmpty(), qPrintable(written));
+    auto opened = ProjectStore::open(path);
+    QVERIFY2(opened.ok(), qPrintable(opened.error()));
+    ProjectStore& s = *opened.value();
+    QCOMPARE(s.meta().schemaVersion, 4);
+    // The file as it was, for the older app: still schema 3, without the new table.
+    QVERIFY(QFileInfo::exists(path + ".schema3.bak"));
+    auto backup = ProjectStore::open(path + ".schema3.bak", OpenMode::ReadOnly);
+    QVERIFY(!backup.ok());
+    QVERIFY2(backup.error().contains("older schema 3"), qPrintable(backup.error()));
+    // The new table works and the upgrade is on record.
+    QCOMPARE(roleName(s.role()), roleName(ProjectRole::Admin)); // a file's one user
+    Result<Id> a = s.assign(2, 1, 0);
+    QVERIFY2(a.ok(), qPrintable(a.error()));
+    ClipFilter mine;
+    mine.assignedTo = 2;
+    QCOMPARE(s.clipRows(mine).value().size(), 4);
+    QCOMPARE(s.editLog().value().last().action, QString("project.migrate"));
 }
 
 QTEST_GUILESS_MAIN(TestStoreMigration)
