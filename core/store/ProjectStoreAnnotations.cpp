@@ -209,9 +209,9 @@ Result<Id> ProjectStore::addLabel(Id segmentId, int classId, LabelStatus status,
     l.segmentId = segmentId;
     l.classId = classId;
     l.annotatorId = annotatorId > 0 ? annotatorId : d->currentAnnotatorId;
-    l.status = status;
     if (Status s = d->requireOwnOrCurator(l.annotatorId, QStringLiteral("adding a label for another annotator")); !s.ok())
         return Error{s.error()};
+    l.status = status;
     Result<QSqlQuery> q = d->exec(
         QStringLiteral("INSERT INTO labels(segment_id, class_id, annotator_id, status, time_ms) VALUES(?, ?, ?, ?, ?)"),
         {qlonglong(segmentId), classId, nullableId(l.annotatorId), int(status), nowMs()});
@@ -235,12 +235,12 @@ Result<int> ProjectStore::addLabels(const QVector<NewLabel>& labels, const Batch
     for (const NewLabel& l : labels)
         if (Status s = checkClass(*d, l.classId); !s.ok())
             return Error{s.error()};
-    Transaction tx(*d);
     for (const NewLabel& l : labels)
         if (Status s = d->requireOwnOrCurator(l.annotatorId > 0 ? l.annotatorId : d->currentAnnotatorId,
                                               QStringLiteral("adding labels for another annotator"));
             !s.ok())
             return Error{s.error()};
+    Transaction tx(*d);
     if (!tx.status().ok())
         return Error{tx.status().error()};
     QSqlQuery insert(d->db);
@@ -313,9 +313,9 @@ Status ProjectStore::setLabelStatus(Id labelId, LabelStatus status, int64_t expe
     Result<Label> before = label(labelId);
     if (!before.ok())
         return Error{before.error()};
-    Label after = before.value();
     if (Status s = d->requireOwnOrCurator(before->annotatorId, QStringLiteral("confirming, disputing or rejecting another annotator's label")); !s.ok())
         return s;
+    Label after = before.value();
     after.status = status;
     // Whoever confirms, disputes or rejects a label takes it over.
     if (d->currentAnnotatorId > 0)
@@ -330,9 +330,9 @@ Status ProjectStore::setLabelClass(Id labelId, int classId, int64_t expectedRowV
     Result<Label> before = label(labelId);
     if (!before.ok())
         return Error{before.error()};
-    Label after = before.value();
     if (Status s = d->requireOwnOrCurator(before->annotatorId, QStringLiteral("changing another annotator's label")); !s.ok())
         return s;
+    Label after = before.value();
     after.classId = classId;
     if (d->currentAnnotatorId > 0)
         after.annotatorId = d->currentAnnotatorId;
@@ -344,9 +344,9 @@ Status ProjectStore::removeLabel(Id labelId, int64_t expectedRowVersion)
     Result<Label> before = label(labelId);
     if (!before.ok())
         return Error{before.error()};
-    Transaction tx(*d);
     if (Status s = d->requireOwnOrCurator(before->annotatorId, QStringLiteral("removing another annotator's label")); !s.ok())
         return s;
+    Transaction tx(*d);
     if (!tx.status().ok())
         return tx.status();
     const int64_t expected = expectedRowVersion > 0 ? expectedRowVersion : before->rowVersion;
