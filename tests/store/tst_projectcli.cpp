@@ -82,6 +82,7 @@ private Q_SLOTS:
     void importIntoAProjectOpenElsewhereIsRefused();
     void hostileAndReadOnlyProjectsInTheCli();
     void movedVideosShowAsMissingAndAreRelinked();
+    void fileOwnerIsAdminAndAssignsWork();
 
 private:
     QTemporaryDir m_dir;
@@ -357,6 +358,45 @@ void TestProjectCli::hostileAndReadOnlyProjectsInTheCli()
     const CliRun import = runCli({"import", "videos", readOnly, m_clips});
     QVERIFY2(failedWithOneLine(import, {"readonly.mas", "read-only"}), qPrintable(describe(import)));
     QFile::setPermissions(readOnly, QFile::ReadOwner | QFile::WriteOwner);
+}
+
+// A project file has one user (admin), who assigns participants and videos to annotators.
+void TestProjectCli::fileOwnerIsAdminAndAssignsWork()
+{
+    const QString project = m_dir.filePath("assign.mas");
+    {
+        auto s = test::createProject(project);
+        const Id p = s->ensureParticipant("0007").value();
+        QVERIFY(s->addVideo(test::fakeVideo("clips/a.mp4", p)).ok());
+    }
+    const CliRun role = runCli({"project", "role", project});
+    QVERIFY2(role.exitCode == 0 && role.out == "admin\n", qPrintable(describe(role)));
+    const CliRun grant = runCli({"project", "grant", project, "bob", "curator"});
+    QVERIFY2(failedWithOneLine(grant, {"assign.mas", "roles belong to server projects"}), qPrintable(describe(grant)));
+
+    CliRun r = runCli({"project", "assign", project, "--annotator", "bob", "--participant", "0007", "--as", "carol"});
+    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned participant 0007 to bob"), qPrintable(describe(r)));
+    r = runCli({"project", "assign", project, "--annotator", "bob", "--video", "clips/a.mp4"});
+    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned video clips/a.mp4 to bob"), qPrintable(describe(r)));
+    r = runCli({"project", "assignments", project});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    const QStringList lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines[0].startsWith("bob\tparticipant\t0007\tby carol\t"), qPrintable(lines[0]));
+    QVERIFY2(lines[1].startsWith("bob\tvideo\tclips/a.mp4\tby -\t"), qPrintable(lines[1]));
+    r = runCli({"project", "unassign", project, "--annotator", "bob", "--video", "clips/a.mp4"});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    r = runCli({"project", "assignments", project, "--json"});
+    const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].toObject().value("participant").toString(), QString("0007"));
+
+    r = runCli({"project", "assign", project, "--annotator", "bob", "--participant", "9999"});
+    QVERIFY2(failedWithOneLine(r, {"assign.mas", "no participant with code '9999'"}), qPrintable(describe(r)));
+    r = runCli({"project", "assign", project, "--annotator", "bob"});
+    QVERIFY2(r.exitCode == 2 && r.err.contains("usage"), qPrintable(describe(r)));
+    r = runCli({"project", "unassign", project, "--annotator", "bob", "--video", "clips/a.mp4"});
+    QVERIFY2(failedWithOneLine(r, {"assign.mas", "not assigned to bob"}), qPrintable(describe(r)));
 }
 
 QTEST_GUILESS_MAIN(TestProjectCli)

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void initTestCase();
     void roundTripKeepsExportsByteIdentical();
     void createOnServerAndRefuseToOverwrite();
+    void teamRolesAndAssignmentsFromTheCli();
 
 private:
     void makeProject(const QString& path);
@@ -128,6 +129,7 @@ void TestProjectPushPull::makeProject(const QString& path)
     QVERIFY(s->storePredictions(predictions).ok());
     const Id plan = s->createSplitPlan("main", SplitUnit::Participant, "seed 0").value();
     QVERIFY(s->setSplitAssignments(plan, {{p1, SplitSet::Train}, {p2, SplitSet::Test}}).ok());
+    QVERIFY(s->assign(bob, p2, 0).ok());
 }
 
 void TestProjectPushPull::roundTripKeepsExportsByteIdentical()
@@ -220,6 +222,43 @@ void TestProjectPushPull::createOnServerAndRefuseToOverwrite()
     const CliRun wrong = runCli({"project", "info", QStringLiteral("postgresql://mas:secret@/nosuchdb?host=%1&port=%2")
                                                         .arg(m_pg->socketDir()).arg(m_pg->port())});
     QVERIFY2(wrong.exitCode != 0 && wrong.err.contains("nosuchdb") && !wrong.err.contains("secret"), qPrintable(wrong.describe()));
+}
+
+// A creator without CREATEROLE is shown the SQL for the team roles; members connect as
+// themselves; an admin grants, a curator assigns, an annotator is refused both.
+void TestProjectPushPull::teamRolesAndAssignmentsFromTheCli()
+{
+    const QString url = m_pg->url("team-cli");
+    const CliRun create = runCli({"project", "create", url});
+    QVERIFY2(create.exitCode == 0 && create.out.contains("CREATE ROLE mas_curator"), qPrintable(create.describe()));
+    QString error;
+    QVERIFY2(m_pg->psql("team-cli", create.out.mid(create.out.indexOf("-- as a superuser")), nullptr, &error), qPrintable(error));
+    QVERIFY2(m_pg->psql("postgres", "CREATE ROLE cli_ann LOGIN IN ROLE mas_annotator; CREATE ROLE cli_cur LOGIN", nullptr, &error),
+             qPrintable(error));
+    {
+        auto s = ProjectStore::open(url).value();
+        QVERIFY(s->addVideo(test::fakeVideo("v.mp4", s->ensureParticipant("0007").value())).ok());
+    }
+    const QString asAnnotator = m_pg->url("team-cli", "cli_ann"), asCurator = m_pg->url("team-cli", "cli_cur");
+
+    CliRun r = runCli({"project", "role", url});
+    QVERIFY2(r.exitCode == 0 && r.out == "admin\n", qPrintable(r.describe()));
+    r = runCli({"project", "role", asAnnotator});
+    QVERIFY2(r.exitCode == 0 && r.out == "annotator\n", qPrintable(r.describe()));
+    r = runCli({"project", "grant", asAnnotator, "cli_cur", "curator"});
+    QVERIFY2(r.exitCode == 1 && r.err.contains("granting roles needs the admin role; you are an annotator"), qPrintable(r.describe()));
+    r = runCli({"project", "grant", m_pg->url("team-cli", "postgres"), "cli_cur", "curator"});
+    QVERIFY2(r.exitCode == 0 && r.out.contains("cli_cur is now curator"), qPrintable(r.describe()));
+    r = runCli({"project", "role", asCurator});
+    QVERIFY2(r.exitCode == 0 && r.out == "curator\n", qPrintable(r.describe()));
+
+    r = runCli({"project", "assign", asAnnotator, "--annotator", "cli_ann", "--participant", "0007"});
+    QVERIFY2(r.exitCode == 1 && r.err.contains("assigning work needs the curator role; you are an annotator on postgresql://"),
+             qPrintable(r.describe()));
+    r = runCli({"project", "assign", asCurator, "--annotator", "cli_ann", "--participant", "0007"});
+    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned participant 0007 to cli_ann"), qPrintable(r.describe()));
+    r = runCli({"project", "assignments", asAnnotator});
+    QVERIFY2(r.exitCode == 0 && r.out.startsWith("cli_ann\tparticipant\t0007\tby cli_cur\t"), qPrintable(r.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestProjectPushPull)

@@ -38,6 +38,11 @@ int runProjectCreate(CliContext& ctx)
     if (!annotator.isEmpty())
         ctx.out << "; annotator " << annotator;
     ctx.out << ")" << Qt::endl;
+    // A server whose team roles could not be made by this user: what its administrator runs.
+    if (const QString sql = store.value()->roleSetupSql(); !sql.isEmpty())
+        ctx.out << "the team roles (mas_annotator, mas_curator, mas_admin) do not exist and you may not create them; "
+                   "until a server administrator runs the following, only you can use the project:\n"
+                << sql << Qt::endl;
     return Success;
 }
 
