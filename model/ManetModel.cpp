@@ -183,7 +183,9 @@ ManetModel::~ManetModel() = default;
 ManetModel::Impl& ManetModel::impl() { return *m_impl; }
 const ManetModel::Impl& ManetModel::impl() const { return *m_impl; }
 
-Result<ManetModel> ManetModel::create(const ManetConfig& config)
+Result<ManetModel> ManetModel::create(const ManetConfig& config) { return createShaped(config, true); }
+
+Result<ManetModel> ManetModel::createShaped(const ManetConfig& config, bool randomInit)
 {
     ensureProcessSetup();
     if (config.depth != 18 && config.depth != 34 && config.depth != 50)
@@ -200,7 +202,7 @@ Result<ManetModel> ManetModel::create(const ManetConfig& config)
     return guarded<ManetModel>("creating MANet", [&] {
         auto impl = std::make_unique<Impl>();
         impl->config = config;
-        impl->net = detail::ManetNet(config);
+        impl->net = detail::ManetNet(config, randomInit);
         return ManetModel(std::move(impl));
     });
 }
@@ -222,7 +224,7 @@ Result<ManetModel> ManetModel::fromCheckpoint(const std::string& path, Device de
         config.embeddingDim = info->embeddingDim > 0 ? info->embeddingDim : config.embeddingDim;
         if (info->segments > 0)
             config.segments = info->segments;
-        Result<ManetModel> model = create(config);
+        Result<ManetModel> model = createShaped(config, false);
         if (!model)
             return namingFile(path, model.status());
         if (Status s = model->setDevice(device); !s)
@@ -530,6 +532,16 @@ Result<CheckpointInfo> inspectCheckpoint(const std::string& path)
 {
     return guarded<CheckpointInfo>(path, [&]() -> Result<CheckpointInfo> {
         Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
+        if (!file)
+            return file.status();
+        return detail::describeCheckpoint(file.value(), path);
+    });
+}
+
+Result<CheckpointInfo> inspectCheckpointShapes(const std::string& path)
+{
+    return guarded<CheckpointInfo>(path, [&]() -> Result<CheckpointInfo> {
+        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path, detail::CheckpointRead::ShapesOnly);
         if (!file)
             return file.status();
         return detail::describeCheckpoint(file.value(), path);

@@ -109,6 +109,13 @@ ClipPipelineConfig pipelineFromMetadata(const std::string& metadataJson, int seg
     return c;
 }
 
+ClipPipelineConfig pipelineForCheckpoint(const model::CheckpointInfo& info)
+{
+    // As fromCheckpoint shapes the model: the app's own metadata only, the default segments when unsaid.
+    return pipelineFromMetadata(info.format == "mastudio" ? info.metadataJson : "{}",
+                                info.segments > 0 ? info.segments : model::ManetConfig{}.segments);
+}
+
 std::vector<int> classToBodyPartFor(const ModelVersionRecord& version, int numClasses)
 {
     const QJsonArray given = version.hyperParams.value("class_to_body_part").toArray();

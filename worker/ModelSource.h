@@ -48,6 +48,8 @@ QString firstFreeVersionName(const QString& base, const QString& cacheDir,
 
 // The pipeline a checkpoint's metadata asks for (input_size, short_side); 224/256 when it says nothing.
 ClipPipelineConfig pipelineFromMetadata(const std::string& metadataJson, int segments);
+// The same pipeline from a checkpoint's description (inspectCheckpointShapes), before its weights are loaded.
+ClipPipelineConfig pipelineForCheckpoint(const model::CheckpointInfo& info);
 
 // The class -> body part map for a model with `numClasses` classes: MA-52's for 52, else one body part per class
 // unless the version's hyper-parameters carry "class_to_body_part".

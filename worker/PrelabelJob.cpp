@@ -158,11 +158,16 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
     };
     std::vector<Plan> plans;
     int64_t total = 0, skipped = 0;
+    // Planning indexes every video; the index is kept in the project's cache (where the player keeps its
+    // own), so decoding the windows below loads it instead of reading an hour of packets a second time.
+    DecoderOptions decoderOptions = m_options.decoder;
+    if (decoderOptions.indexCacheDir.isEmpty())
+        decoderOptions.indexCacheDir = data.cacheDir();
     context.setStage("reading the videos");
     for (const QString& video : videos) {
         if (context.cancelled())
             return Status::success();
-        const VideoResult<std::unique_ptr<VideoDecoder>> decoder = VideoDecoder::open(video, m_options.decoder);
+        const VideoResult<std::unique_ptr<VideoDecoder>> decoder = VideoDecoder::open(video, decoderOptions);
         if (!decoder) {
             context.itemFailed(video, decoder.error());
             const Status recorded = data.recordFailures(version, {{video, decoder.error()}});
@@ -189,7 +194,7 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
         std::vector<ClipItem> items;
         for (const auto& [start, end] : plan.windows)
             items.push_back({ClipItem::fileKey(plan.video, start, end), plan.video, start, end, -1, {}});
-        ClipPrefetcher prefetcher(items, ClipPipeline(model.pipeline), size_t(m_options.batchSize) * 2, -1, m_options.decoder);
+        ClipPrefetcher prefetcher(items, ClipPipeline(model.pipeline), size_t(m_options.batchSize) * 2, -1, decoderOptions);
         std::vector<WindowProbabilities> windows;
         Status failure;
         const bool complete = forEachClipBatch(prefetcher, size_t(std::max(m_options.batchSize, 1)), context, [&](ClipBatch& batch) {

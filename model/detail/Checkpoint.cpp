@@ -48,7 +48,8 @@ std::string oneLine(std::string text)
     return text;
 }
 
-Result<CheckpointFile> readFromArchive(const ZipArchive& archive, const std::string& name, const CheckpointLimits& limits)
+Result<CheckpointFile> readFromArchive(const ZipArchive& archive, const std::string& name, const CheckpointLimits& limits,
+                                      CheckpointRead read)
 {
     const ZipRecord* pickleRecord = archive.find("data.pkl");
     if (!pickleRecord)
@@ -76,6 +77,8 @@ Result<CheckpointFile> readFromArchive(const ZipArchive& archive, const std::str
                                                   " bytes, fewer than " + std::to_string(numel) + " values");
         if (Result<uint64_t> at = archive.dataOffset(*record); !at)
             return at.status();
+        if (read == CheckpointRead::ShapesOnly)
+            return torch::empty({numel}, torch::TensorOptions().dtype(dtype).device(torch::kMeta));
         auto t = torch::empty({numel}, torch::TensorOptions().dtype(dtype));
         if (Status s = archive.read(*record, t.data_ptr(), static_cast<uint64_t>(numel) * element); !s)
             return s;
@@ -112,7 +115,8 @@ Result<CheckpointFile> readFromArchive(const ZipArchive& archive, const std::str
     return file;
 }
 
-Result<CheckpointFile> readSource(std::shared_ptr<ByteSource> source, const std::string& name)
+Result<CheckpointFile> readSource(std::shared_ptr<ByteSource> source, const std::string& name,
+                                 CheckpointRead read = CheckpointRead::Values)
 {
     try {
         const CheckpointLimits limits = checkpointLimits();
@@ -124,7 +128,7 @@ Result<CheckpointFile> readSource(std::shared_ptr<ByteSource> source, const std:
         Result<ZipArchive> archive = ZipArchive::open(std::move(source), limits.maxRecords);
         if (!archive)
             return Result<CheckpointFile>::failure(name + ": not a readable PyTorch zip checkpoint (" + archive.error() + ")");
-        return readFromArchive(archive.value(), name, limits);
+        return readFromArchive(archive.value(), name, limits, read);
     } catch (const c10::Error& e) {
         return Result<CheckpointFile>::failure(name + ": " + oneLine(e.what_without_backtrace()));
     } catch (const std::bad_alloc&) {
@@ -136,12 +140,12 @@ Result<CheckpointFile> readSource(std::shared_ptr<ByteSource> source, const std:
 
 } // namespace
 
-Result<CheckpointFile> readCheckpointFile(const std::string& path)
+Result<CheckpointFile> readCheckpointFile(const std::string& path, CheckpointRead read)
 {
     Result<std::shared_ptr<ByteSource>> source = openFileSource(path);
     if (!source)
         return Result<CheckpointFile>::failure(path + ": " + source.error());
-    return readSource(source.value(), path);
+    return readSource(source.value(), path, read);
 }
 
 Result<CheckpointFile> readCheckpointBytes(const std::string& bytes, const std::string& nameForErrors)

@@ -23,7 +23,12 @@ struct CheckpointFile {
     bool hasOptimizer = false;
 };
 
-Result<CheckpointFile> readCheckpointFile(const std::string& path);
+// Values: every storage read (and its CRC checked). ShapesOnly: data.pkl alone; tensors are meta tensors of the
+// right shapes (each storage's size still checked against its record), so a 100 MB checkpoint is described in
+// milliseconds, e.g. to set up the clip pipeline while the weights load.
+enum class CheckpointRead { Values, ShapesOnly };
+
+Result<CheckpointFile> readCheckpointFile(const std::string& path, CheckpointRead read = CheckpointRead::Values);
 // Reading from memory (the fuzz test mutates whole files this way).
 Result<CheckpointFile> readCheckpointBytes(const std::string& bytes, const std::string& nameForErrors);
 

@@ -187,11 +187,12 @@ std::pair<torch::Tensor, torch::Tensor> HeadImpl::forward(torch::Tensor features
     return {logits, embeddings};
 }
 
-ManetNetImpl::ManetNetImpl(const ManetConfig& config_) : config(config_)
+ManetNetImpl::ManetNetImpl(const ManetConfig& config_, bool randomInit) : config(config_)
 {
     backbone = register_module("backbone", Backbone(config.depth, config.segments));
     clsHead = register_module("cls_head", Head(backbone->featureDim, config.numClasses, config.embeddingDim, config.dropout));
-    initWeights();
+    if (randomInit)
+        initWeights();
 }
 
 void ManetNetImpl::initWeights()

@@ -77,7 +77,8 @@ struct HeadImpl : torch::nn::Module {
 TORCH_MODULE(Head);
 
 struct ManetNetImpl : torch::nn::Module {
-    explicit ManetNetImpl(const ManetConfig& config);
+    // randomInit false: the caller loads every weight next (a checkpoint), so the init passes are skipped.
+    explicit ManetNetImpl(const ManetConfig& config, bool randomInit = true);
     // x [N*T, 3, H, W] -> per-frame pooled features [N*T, F]
     torch::Tensor features(torch::Tensor x);
     std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor x);

@@ -86,6 +86,15 @@ void TestCheckpoints::appCheckpointRoundTrips()
     QCOMPARE(info->entryCount, a->stateEntryCount());
     QCOMPARE(info->valueCount, a->parameterCount());
     QCOMPARE(info->metadataJson, metadata);
+    // Described from data.pkl alone (classify sets up decoding with it while the weights load): the same answer.
+    Result<CheckpointInfo> shapes = inspectCheckpointShapes(path);
+    QVERIFY2(shapes.ok(), shapes.error().c_str());
+    QCOMPARE(shapes->format, info->format);
+    QCOMPARE(shapes->depth, info->depth);
+    QCOMPARE(shapes->numClasses, info->numClasses);
+    QCOMPARE(shapes->segments, info->segments);
+    QCOMPARE(shapes->valueCount, info->valueCount);
+    QCOMPARE(shapes->metadataJson, metadata);
 
     Result<ManetModel> b = ManetModel::fromCheckpoint(path, Device::Cpu);
     QVERIFY2(b.ok(), b.error().c_str());
@@ -161,6 +170,8 @@ void TestCheckpoints::unreadableFilesSayWhy()
     text.write("hello");
     text.close();
     QVERIFY(inspectCheckpoint(text.fileName().toStdString()).error().find("not a zip-format PyTorch checkpoint") != std::string::npos);
+    QVERIFY(inspectCheckpointShapes(text.fileName().toStdString()).error().find("not a zip-format PyTorch checkpoint") !=
+            std::string::npos);
     // A truncated app checkpoint: the zip directory is gone.
     const std::string full = dir.filePath("full.pth").toStdString();
     QVERIFY(m->saveCheckpoint(full).ok());
@@ -231,6 +242,11 @@ void TestCheckpoints::officialLayoutLoadsAndTheAppsLoadsStrictlyInTheReference()
     QVERIFY2(info.ok(), info.error().c_str());
     QCOMPARE(info->format, std::string("mmaction2"));
     QVERIFY(info->hasOptimizer);
+    Result<CheckpointInfo> shapes = inspectCheckpointShapes(official.toStdString());
+    QVERIFY2(shapes.ok(), shapes.error().c_str());
+    QCOMPARE(shapes->depth, 18);
+    QCOMPARE(shapes->numClasses, info->numClasses);
+    QCOMPARE(shapes->metadataJson, info->metadataJson);
     Result<ManetModel> m = ManetModel::fromCheckpoint(official.toStdString(), Device::Cpu);
     QVERIFY2(m.ok(), m.error().c_str());
     // The app's own file goes back into the authors' module layout with strict=True (no missing or unexpected
