@@ -10,10 +10,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QSignalSpy>
+#include <QStyle>
+#include <QStyleOptionButton>
 #include <QTableView>
 #include <QTest>
 #include <QUndoStack>
@@ -253,6 +256,57 @@ private Q_SLOTS:
         table()->setFocus();
         QTest::qWait(20);
         m_queue->grab().save(test::artifactPath("review_queue.png"));
+    }
+
+    // "My work": disabled with a reason until a curator assigns the annotator something; then a
+    // click narrows the queue to the assigned participant's clips and Space widens it again.
+    void myWorkToggleWithMouseAndKeyboard()
+    {
+        m_queue->setReviewOrder(ui::ReviewOrder::Column);
+        m_queue->setFilter({});
+        auto* myWork = m_queue->findChild<QCheckBox*>("myWorkToggle");
+        QVERIFY(myWork);
+        QVERIFY(!myWork->isEnabled());
+        QVERIFY2(myWork->toolTip().contains("nothing is assigned to you"), qPrintable(myWork->toolTip()));
+        // Where a user clicks: the box itself.
+        QStyleOptionButton option;
+        option.initFrom(myWork);
+        const QPoint box = myWork->style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, myWork).center();
+        QTest::mouseClick(myWork, Qt::LeftButton, {}, box);
+        QVERIFY(!myWork->isChecked());
+
+        store::ProjectStore& s = *m_project.store;
+        const store::Id participant = m_project.participantIds[2];
+        auto assigned = s.assign(s.currentAnnotatorId(), participant, 0);
+        QVERIFY2(assigned.ok(), qPrintable(assigned.error()));
+        m_queue->refreshKeepingPlace(); // as after a teammate's edit
+        QVERIFY(myWork->isEnabled());
+        QVERIFY2(myWork->toolTip().contains("assigned to you"), qPrintable(myWork->toolTip()));
+
+        QTest::mouseClick(myWork, Qt::LeftButton, {}, box);
+        QVERIFY(myWork->isChecked());
+        QCOMPARE(m_queue->currentFilter().assignedTo.value_or(0), s.currentAnnotatorId());
+        store::ClipFilter ofParticipant;
+        ofParticipant.participantId = participant;
+        const int expected = int(s.clipRows(ofParticipant)->size());
+        QVERIFY(expected > 0 && expected < 2600);
+        QCOMPARE(model()->totalRows(), expected);
+        for (int r = 0; r < model()->rowCount(); ++r)
+            QCOMPARE(model()->clipRow(r).participantId, participant);
+        QCOMPARE(currentRow(), 0);
+
+        myWork->setFocus();
+        QTest::keyClick(myWork, Qt::Key_Space);
+        QVERIFY(!myWork->isChecked());
+        QCOMPARE(model()->totalRows(), 2600);
+
+        // Taken back while shown: the toggle goes off and the queue shows everything again.
+        QTest::keyClick(myWork, Qt::Key_Space);
+        QCOMPARE(model()->totalRows(), expected);
+        QVERIFY(s.unassign(assigned.value()).ok());
+        m_queue->refreshKeepingPlace();
+        QVERIFY(!myWork->isEnabled() && !myWork->isChecked());
+        QCOMPARE(model()->totalRows(), 2600);
     }
 
     void cleanupTestCase()

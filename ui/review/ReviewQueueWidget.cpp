@@ -2,6 +2,7 @@
 
 #include "commands/LabelCommands.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
@@ -143,6 +144,9 @@ QGridLayout* ReviewQueueWidget::buildControls()
     m_order->addItem(tr("By predicted class"), int(ReviewOrder::PredictedClass));
     m_order->addItem(tr("Model disagrees with the human label first"), int(ReviewOrder::Disagreement));
     m_order->setToolTip(tr("Active-learning orders put the most doubtful predictions first"));
+    m_myWork = new QCheckBox(tr("&My work"), this);
+    m_myWork->setObjectName(QStringLiteral("myWorkToggle"));
+    grid->addWidget(m_myWork, 3, 2, 1, 2, Qt::AlignLeft);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
 
@@ -150,6 +154,7 @@ QGridLayout* ReviewQueueWidget::buildControls()
         connect(combo, &QComboBox::currentIndexChanged, this, &ReviewQueueWidget::applyControls);
     for (QDoubleSpinBox* box : {m_minScore, m_maxScore})
         connect(box, &QDoubleSpinBox::valueChanged, this, &ReviewQueueWidget::applyControls);
+    connect(m_myWork, &QCheckBox::toggled, this, &ReviewQueueWidget::applyControls);
     connect(m_order, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_updatingControls)
             setReviewOrder(ReviewOrder(m_order->currentData().toInt()));
@@ -170,6 +175,28 @@ void ReviewQueueWidget::fillParticipants()
     m_updatingControls = false;
 }
 
+void ReviewQueueWidget::updateMyWork()
+{
+    store::ProjectStore& store = m_context.store();
+    const store::Id me = store.currentAnnotatorId();
+    const auto assigned = me > 0 ? store.assignments(me) : Result<QVector<store::Assignment>>(QVector<store::Assignment>());
+    const int count = assigned.ok() ? int(assigned->size()) : 0;
+    m_updatingControls = true;
+    m_myWork->setEnabled(count > 0);
+    if (count == 0)
+        m_myWork->setChecked(false);
+    m_updatingControls = false;
+    if (count == 0 && m_model->filter().assignedTo) { // the last assignment was taken back
+        store::ClipFilter filter = m_model->filter();
+        filter.assignedTo.reset();
+        m_model->setFilter(filter);
+    }
+    m_myWork->setToolTip(me == 0 ? tr("My work: no annotator is set for this session")
+                         : count == 0
+                             ? tr("My work: nothing is assigned to you yet (a curator assigns participants or videos)")
+                             : tr("Only the clips assigned to you: %n participant(s) or video(s)", nullptr, count));
+}
+
 store::ClipFilter ReviewQueueWidget::currentFilter() const
 {
     store::ClipFilter filter;
@@ -187,6 +214,8 @@ store::ClipFilter ReviewQueueWidget::currentFilter() const
         filter.minScore = float(m_minScore->value());
     if (m_maxScore->value() < 1.0)
         filter.maxScore = float(m_maxScore->value());
+    if (m_myWork->isChecked())
+        filter.assignedTo = m_context.store().currentAnnotatorId();
     return filter;
 }
 
@@ -210,6 +239,7 @@ void ReviewQueueWidget::setFilter(const mas::store::ClipFilter& filter)
     selectData(m_participant, QVariant::fromValue<qint64>(filter.participantId ? *filter.participantId : -2));
     m_minScore->setValue(filter.minScore ? double(*filter.minScore) : 0.0);
     m_maxScore->setValue(filter.maxScore ? double(*filter.maxScore) : 1.0);
+    m_myWork->setChecked(filter.assignedTo && m_myWork->isEnabled());
     m_updatingControls = false;
     // The store filters by video too, which no control shows: keep it from `filter` itself.
     store::ClipFilter effective = currentFilter();
@@ -235,6 +265,7 @@ void ReviewQueueWidget::setReviewOrder(ReviewOrder order)
 void ReviewQueueWidget::reload()
 {
     fillParticipants();
+    updateMyWork();
     if (!m_model->reload())
         Q_EMIT statusMessage(m_model->lastError());
     if (m_model->rowCount() > 0 && !m_table->currentIndex().isValid())
@@ -245,6 +276,7 @@ void ReviewQueueWidget::refreshKeepingPlace()
 {
     const store::Id shown = currentSegment();
     fillParticipants();
+    updateMyWork();
     if (!m_model->reload())
         Q_EMIT statusMessage(m_model->lastError());
     const int row = shown ? m_model->rowOfSegment(shown) : -1;

@@ -1,6 +1,7 @@
 #pragma once
 // The clip browser / review queue dock: filters (status, human class, body part, predicted class,
-// participant, score range), active-learning orders, and single-key review while the table has
+// participant, score range, "My work": what a curator assigned to the current annotator),
+// active-learning orders, and single-key review while the table has
 // focus: Enter opens the clip, A accepts the prediction, R rejects it, N goes to the next clip.
 // Accept and reject are undo commands on the injected stack, recorded for the current annotator.
 #include "commands/EditContext.h"
@@ -8,6 +9,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QGridLayout;
@@ -52,6 +54,8 @@ protected:
 private:
     QGridLayout* buildControls();
     void fillParticipants();
+    // "My work" is offered only when something is assigned to the current annotator.
+    void updateMyWork();
     void applyControls();
     void updateCount();
     void selectRow(int row);
@@ -70,6 +74,7 @@ private:
     QDoubleSpinBox* m_minScore = nullptr;
     QDoubleSpinBox* m_maxScore = nullptr;
     QComboBox* m_order = nullptr;
+    QCheckBox* m_myWork = nullptr;
     QLabel* m_count = nullptr;
     bool m_updatingControls = false;
     // The current clip's labels as the reviewer last saw them: R rejects the pre-label they saw,
