@@ -16,6 +16,15 @@ QStringList createRoleStatements()
     return out;
 }
 
+// Admins may grant the two lower roles; the creator is an admin who may grant all three.
+QStringList membershipStatements(const QString& creator)
+{
+    QStringList out{QStringLiteral("GRANT mas_annotator, mas_curator TO mas_admin WITH ADMIN OPTION")};
+    if (!creator.isEmpty())
+        out << QStringLiteral("GRANT mas_admin TO \"%1\" WITH ADMIN OPTION").arg(QString(creator).replace('"', QStringLiteral("\"\"")));
+    return out;
+}
+
 QStringList grantStatements()
 {
     const QString all = QStringLiteral("ALL TABLES IN SCHEMA public");
@@ -63,12 +72,13 @@ Result<bool> ensureGroupRoles(ProjectStore::Impl& d)
     Result<bool> exist = groupRolesExist(d);
     if (!exist.ok() || exist.value())
         return exist;
-    Result<QVariant> may = d.scalar(QStringLiteral("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"));
-    if (!may.ok())
-        return Error{may.error()};
-    if (!may->toBool())
+    Result<QSqlQuery> me = d.exec(QStringLiteral("SELECT rolsuper, rolcreaterole, rolname FROM pg_roles WHERE rolname = current_user"));
+    if (!me.ok())
+        return Error{me.error()};
+    if (!me->next() || !(me->value(0).toBool() || me->value(1).toBool()))
         return false;
-    for (const QString& statement : createRoleStatements())
+    const QString creator = me->value(0).toBool() ? QString() : me->value(2).toString(); // a superuser needs no membership
+    for (const QString& statement : createRoleStatements() + membershipStatements(creator))
         if (Result<QSqlQuery> q = d.exec(statement); !q.ok())
             return Error{q.error()};
     return true;
@@ -89,7 +99,8 @@ Status grantTableRights(ProjectStore::Impl& d)
 
 QString roleSetupSql(const ProjectStore::Impl& d)
 {
-    QStringList lines = createRoleStatements() + grantStatements();
+    Result<QVariant> user = d.scalar(QStringLiteral("SELECT current_user"));
+    QStringList lines = createRoleStatements() + membershipStatements(user.ok() ? user->toString() : QString()) + grantStatements();
     for (QString& l : lines)
         l += ';';
     return QStringLiteral("-- as a superuser (or a role with CREATEROLE) in database %1:\n").arg(d.server ? d.server->dbname : d.path)

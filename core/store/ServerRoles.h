@@ -5,7 +5,9 @@
 //
 //   mas_annotator  SELECT on everything; INSERT/UPDATE/DELETE on segments and labels
 //   mas_curator    also INSERT/UPDATE/DELETE on every table except deleting videos
-//   mas_admin      everything (the database owner and superusers are admins too)
+//   mas_admin      everything (the database owner and superusers are admins too); holds the two
+//                  lower roles WITH ADMIN OPTION, so its members grant them; the project's creator
+//                  gets mas_admin WITH ADMIN OPTION when the roles are made
 //
 // The database refuses what a role's table privileges do not allow; the store refuses earlier,
 // with a message naming the role needed, and also what tables cannot tell apart (another
@@ -21,13 +23,14 @@ QString groupRoleName(ProjectRole role); // "mas_annotator", "mas_curator", "mas
 Result<ProjectRole> serverRole(const ProjectStore::Impl& d);
 // True when all three group roles exist on the server.
 Result<bool> groupRolesExist(const ProjectStore::Impl& d);
-// Creates the missing group roles when the user may (superuser or CREATEROLE); returns whether all
-// three exist afterwards.
+// Creates the missing group roles when the user may (superuser or CREATEROLE), with the
+// memberships above; returns whether all three exist afterwards.
 Result<bool> ensureGroupRoles(ProjectStore::Impl& d);
 // Gives the group roles their table privileges on this database (run by the tables' owner; done at
 // create, at migration and by `project grant`). Does nothing while the roles are missing.
 Status grantTableRights(ProjectStore::Impl& d);
-// The SQL a server administrator runs in this database to make the roles and their privileges.
+// The SQL a server administrator runs in this database to make the roles, the memberships (the
+// connection's user as creator) and the privileges.
 QString roleSetupSql(const ProjectStore::Impl& d);
 
 } // namespace mas::store

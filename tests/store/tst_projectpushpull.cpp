@@ -247,7 +247,7 @@ void TestProjectPushPull::teamRolesAndAssignmentsFromTheCli()
     QVERIFY2(r.exitCode == 0 && r.out == "annotator\n", qPrintable(r.describe()));
     r = runCli({"project", "grant", asAnnotator, "cli_cur", "curator"});
     QVERIFY2(r.exitCode == 1 && r.err.contains("granting roles needs the admin role; you are an annotator"), qPrintable(r.describe()));
-    r = runCli({"project", "grant", m_pg->url("team-cli", "postgres"), "cli_cur", "curator"});
+    r = runCli({"project", "grant", url, "cli_cur", "curator"}); // the creator, made an admin by the SQL
     QVERIFY2(r.exitCode == 0 && r.out.contains("cli_cur is now curator"), qPrintable(r.describe()));
     r = runCli({"project", "role", asCurator});
     QVERIFY2(r.exitCode == 0 && r.out == "curator\n", qPrintable(r.describe()));

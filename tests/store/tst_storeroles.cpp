@@ -178,10 +178,11 @@ void TestStoreRoles::grantIsForAdminsAndSetsOneRole()
     Status s = openAs("ann1")->grantRole("newbie", ProjectRole::Curator);
     QVERIFY2(!s.ok() && s.error().contains("granting roles needs the admin role; you are an annotator"), qPrintable(s.error()));
 
+    // The creator (mas, who ran none of the SQL) may grant: the setup SQL made it an admin with ADMIN OPTION.
+    s = openAs({})->grantRole("newbie", ProjectRole::Curator);
+    QVERIFY2(s.ok(), qPrintable(s.error()));
     auto admin = openAs("postgres"); // a superuser is admin
     QCOMPARE_ROLE(admin->role(), ProjectRole::Admin);
-    s = admin->grantRole("newbie", ProjectRole::Curator);
-    QVERIFY2(s.ok(), qPrintable(s.error()));
     QCOMPARE_ROLE(openAs("newbie")->role(), ProjectRole::Curator);
     s = admin->grantRole("newbie", ProjectRole::Annotator); // one role: the curator's goes
     QVERIFY2(s.ok(), qPrintable(s.error()));
@@ -212,6 +213,17 @@ void TestStoreRoles::superuserCreateMakesTheRolesItself()
                         &out, &error),
              qPrintable(error));
     QCOMPARE(out, QString("truefalse"));
+    // A member of mas_admin grants the lower roles.
+    QVERIFY2(fresh.psql("postgres", "CREATE ROLE boss LOGIN IN ROLE mas_admin; CREATE ROLE worker LOGIN", nullptr, &error),
+             qPrintable(error));
+    Result<std::unique_ptr<ProjectStore>> boss = ProjectStore::open(fresh.url("made", "boss"));
+    QVERIFY2(boss.ok(), qPrintable(boss.error()));
+    QCOMPARE_ROLE(boss.value()->role(), ProjectRole::Admin);
+    const Status granted = boss.value()->grantRole("worker", ProjectRole::Curator);
+    QVERIFY2(granted.ok(), qPrintable(granted.error()));
+    Result<std::unique_ptr<ProjectStore>> worker = ProjectStore::open(fresh.url("made", "worker"));
+    QVERIFY2(worker.ok(), qPrintable(worker.error()));
+    QCOMPARE_ROLE(worker.value()->role(), ProjectRole::Curator);
 }
 
 void TestStoreRoles::pushAndPullCarryAssignments()

@@ -37,6 +37,10 @@ int runTransfer(CliContext& ctx, bool push)
             << c->videos << " videos, " << c->segments << " segments, " << c->labels << " labels, " << c->modelVersions
             << " model versions, " << c->predictions << " predictions, " << c->splitPlans << " split plans; "
             << timer.elapsed() << " ms)" << Qt::endl;
+    if (const QString sql = copy.value()->roleSetupSql(); !sql.isEmpty())
+        ctx.out << "the team roles (mas_annotator, mas_curator, mas_admin) do not exist and you may not create them; "
+                   "until a server administrator runs the following, only you can use the project:\n"
+                << sql << Qt::endl;
     return Success;
 }
 
