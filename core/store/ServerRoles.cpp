@@ -91,6 +91,13 @@ Status grantTableRights(ProjectStore::Impl& d)
         return Error{exist.error()};
     if (!exist.value())
         return Status::success();
+    // Only the tables' owner (or a superuser) gives privileges on them; others would get warnings.
+    Result<QVariant> owner = d.scalar(QStringLiteral(
+        "SELECT pg_has_role(current_user, relowner, 'MEMBER') FROM pg_class WHERE oid = to_regclass('project_meta')"));
+    if (!owner.ok())
+        return Error{owner.error()};
+    if (!owner->toBool())
+        return Status::success();
     for (const QString& statement : grantStatements())
         if (Result<QSqlQuery> q = d.exec(statement); !q.ok())
             return d.error(QStringLiteral("granting the team roles their rights failed: %1").arg(q.error()));

@@ -26,8 +26,8 @@ Result<bool> groupRolesExist(const ProjectStore::Impl& d);
 // Creates the missing group roles when the user may (superuser or CREATEROLE), with the
 // memberships above; returns whether all three exist afterwards.
 Result<bool> ensureGroupRoles(ProjectStore::Impl& d);
-// Gives the group roles their table privileges on this database (run by the tables' owner; done at
-// create, at migration and by `project grant`). Does nothing while the roles are missing.
+// Gives the group roles their table privileges on this database (at create, at migration and by
+// `project grant`). Does nothing while the roles are missing or for a user not owning the tables.
 Status grantTableRights(ProjectStore::Impl& d);
 // The SQL a server administrator runs in this database to make the roles, the memberships (the
 // connection's user as creator) and the privileges.
