@@ -15,6 +15,7 @@
 #include "StoreProjectData.h"
 #include "WorkerTestProject.h"
 
+#include <QMap>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -469,8 +470,15 @@ void TestWorkerLogic::slidingWindowProposesPrelabeledSegmentsOnce()
     QCOMPARE(counts.segments, proposals);
     QCOMPARE(counts.labelsByStatus[int(store::LabelStatus::Prelabeled)], proposals);
     const QVector<store::ClipRow> rows = p.store->clipRows().value(); // named: a Result temporary would die first
-    for (const store::ClipRow& row : rows)
-        QVERIFY(row.endFrame - row.startFrame >= 20);
+    // Top-class merging: a segment covers whole windows, cut where the next class's window starts (so at
+    // least one stride), and the segments of one video never overlap.
+    QMap<store::Id, int64_t> lastEnd;
+    for (const store::ClipRow& row : rows) {
+        QVERIFY(row.endFrame - row.startFrame >= po.windows.stride);
+        QVERIFY(row.endFrame <= 60);
+        QVERIFY(row.startFrame >= lastEnd.value(row.videoId, 0));
+        lastEnd[row.videoId] = row.endFrame;
+    }
     // Again with the same version: every video is done, nothing is added twice.
     po.model = versionSource(outcome.figures.value("model_version").toString());
     PrelabelJob again(StoreProjectData::factory(*p.store), po);
