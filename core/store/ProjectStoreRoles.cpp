@@ -67,6 +67,9 @@ Status ProjectStore::grantRole(const QString& user, ProjectRole role)
                                        "server administrator runs:\n%1").arg(mas::store::roleSetupSql(*d)));
     if (Status s = grantTableRights(*d); !s.ok())
         return s;
+    Result<QVariant> me = d->scalar(QStringLiteral("SELECT current_user"));
+    if (!me.ok())
+        return Error{me.error()};
     // One group role per member: granting a lower role takes the higher ones away.
     for (ProjectRole r : {ProjectRole::Annotator, ProjectRole::Curator, ProjectRole::Admin}) {
         Result<QVariant> member = d->scalar(
@@ -78,8 +81,15 @@ Status ProjectStore::grantRole(const QString& user, ProjectRole role)
         if ((r == role) == (member->toInt() > 0))
             continue; // already as asked (and no server warning about it)
         const QString sql = r == role ? QStringLiteral("GRANT %1 TO %2") : QStringLiteral("REVOKE %1 FROM %2");
-        if (Result<QSqlQuery> q = d->exec(sql.arg(groupRoleName(r), quoteIdentifier(user))); !q.ok())
-            return d->error(QStringLiteral("making %1 %2 failed: %3").arg(user, withArticle(role), q.error()));
+        if (Result<QSqlQuery> q = d->exec(sql.arg(groupRoleName(r), quoteIdentifier(user))); !q.ok()) {
+            // The owner of a project made after the roles existed holds no ADMIN OPTION on them.
+            const QString why = q.error().mid(q.error().lastIndexOf(QLatin1String("failed: ")) + 8).simplified();
+            const QString hint = why.contains(QLatin1String("admin option"))
+                ? QStringLiteral("; a server administrator runs: GRANT mas_admin TO %1 WITH ADMIN OPTION")
+                      .arg(quoteIdentifier(me->toString()))
+                : QString();
+            return d->error(QStringLiteral("making %1 %2 failed: %3%4").arg(user, withArticle(role), why, hint));
+        }
     }
     if (Status s = d->logEdit(QStringLiteral("role.grant"), QStringLiteral("project"), 0, {},
                               {{"user", user}, {"role", toString(role)}});

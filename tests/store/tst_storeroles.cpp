@@ -187,6 +187,13 @@ void TestStoreRoles::grantIsForAdminsAndSetsOneRole()
     s = admin->grantRole("newbie", ProjectRole::Annotator); // one role: the curator's goes
     QVERIFY2(s.ok(), qPrintable(s.error()));
     QCOMPARE_ROLE(openAs("newbie")->role(), ProjectRole::Annotator);
+    // An owner without ADMIN OPTION on the roles (its project came after them) is told what to ask for.
+    QVERIFY2(m_pg->psql("postgres", "CREATE ROLE late LOGIN CREATEDB", nullptr, &error), qPrintable(error));
+    auto late = ProjectStore::create(m_pg->url("late", "late"), Taxonomy::builtinMa52());
+    QVERIFY2(late.ok(), qPrintable(late.error()));
+    QVERIFY(late.value()->roleSetupSql().isEmpty()); // the roles exist; its tables got their privileges
+    s = late.value()->grantRole("newbie", ProjectRole::Curator);
+    QVERIFY2(!s.ok() && s.error().contains("GRANT mas_admin TO \"late\" WITH ADMIN OPTION"), qPrintable(s.error()));
     s = admin->grantRole("nobody", ProjectRole::Curator);
     QVERIFY2(!s.ok() && s.error().contains("nobody") && s.error().contains("team"), qPrintable(s.error()));
 
