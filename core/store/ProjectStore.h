@@ -204,6 +204,11 @@ public:
     // channel mas_edits), on this store's thread while its event loop runs. An empty listener stops.
     // False for a project file (one writing process: nothing to hear) or when LISTEN failed.
     bool setChangeListener(std::function<void(const QString& entity, Id id)> listener);
+    // A server project whose connection was lost (the server restarted) reconnects once and LISTENs
+    // again (every statement outside a transaction does the same by itself). Returns how often this
+    // connection was re-opened so far: when the count grows, edits made meanwhile were not heard and
+    // a caller reloads what it shows. Error "Cannot reach URL: ..." while the server is away; 0 for a file.
+    Result<int> keepServerConnection();
 
     struct Impl;
 

@@ -1,6 +1,8 @@
 // SQL helpers, transactions, the edit log and segment verdicts shared by the ProjectStore parts.
 #include "store/ProjectStoreImpl.h"
 
+#include "store/ServerConnection.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -31,28 +33,43 @@ Status ProjectStore::Impl::requireWritable() const
                                   : notice + QStringLiteral("; the change was not made"));
 }
 
-Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantList& binds) const
+namespace {
+
+Result<QSqlQuery> runStatement(const ProjectStore::Impl& d, const QString& sql, const QVariantList& binds)
 {
-    QSqlQuery q(db);
+    QSqlQuery q(d.db);
     // Forward-only on QPSQL streams rows (single-row mode), and another query on the connection
     // before the last row is read would drop the rest: a server's results are fetched whole.
-    q.setForwardOnly(!isServer());
-    if (dialect.inlinesValues()) {
+    q.setForwardOnly(!d.isServer());
+    if (d.dialect.inlinesValues()) {
         QVariantList values;
         values.reserve(binds.size());
         for (const QVariant& v : binds)
             values << notNullText(v);
-        if (!q.exec(SqlDialect::inlineBinds(sql, values, db.driver())))
-            return sqlError(sql.section(' ', 0, 2), q);
+        if (!q.exec(SqlDialect::inlineBinds(sql, values, d.db.driver())))
+            return d.sqlError(sql.section(' ', 0, 2), q);
         return q;
     }
     if (!q.prepare(sql))
-        return sqlError(sql.section(' ', 0, 2), q);
+        return d.sqlError(sql.section(' ', 0, 2), q);
     for (int i = 0; i < binds.size(); ++i)
         q.bindValue(i, notNullText(binds[i]));
     if (!q.exec())
-        return sqlError(sql.section(' ', 0, 2), q);
+        return d.sqlError(sql.section(' ', 0, 2), q);
     return q;
+}
+
+} // namespace
+
+Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantList& binds) const
+{
+    Result<QSqlQuery> q = runStatement(*this, sql, binds);
+    if (q.ok() || !isServer() || transactionDepth > 0 || serverConnectionAlive(*this))
+        return q;
+    // Reconnecting swaps the connection under this const store, not what it holds.
+    if (Status s = reconnectServer(const_cast<Impl&>(*this)); !s.ok())
+        return Error{s.error()};
+    return runStatement(*this, sql, binds);
 }
 
 Result<QVariant> ProjectStore::Impl::scalar(const QString& sql, const QVariantList& binds, const QVariant& fallback) const

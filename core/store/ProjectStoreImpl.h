@@ -30,6 +30,8 @@ struct ProjectStore::Impl {
     int transactionDepth = 0;          // open Transactions; inner ones are savepoints
     bool immutable = false;            // read-only media: opened with SQLite's immutable=1 (no -shm possible)
     bool mmapOff = false;              // removable or network mount: no memory-mapped reads
+    int reconnects = 0;                // server connection re-opened after it was lost (ServerConnection.h)
+    QStringList channelsToListenAgain; // LISTENed before the connection was lost, until it is back
     ProjectRole role = ProjectRole::Admin; // a file's one user is admin; a server's from its roles (ServerRoles.h)
 
     bool isServer() const { return dialect.isServer(); }
@@ -49,6 +51,8 @@ struct ProjectStore::Impl {
     Status requireOwnOrCurator(Id ownerAnnotatorId, const QString& what) const;
 
     // Prepares and runs `sql` with positional `binds`; the query is positioned before its first row.
+    // On a server, a statement outside a transaction that fails on a lost connection (the server
+    // restarted) reconnects once and runs again: nothing was in flight that could be lost.
     Result<QSqlQuery> exec(const QString& sql, const QVariantList& binds = {}) const;
     // The first column of the first row, or `fallback` when there is no row.
     Result<QVariant> scalar(const QString& sql, const QVariantList& binds = {}, const QVariant& fallback = {}) const;

@@ -2,6 +2,7 @@
 // LISTEN/NOTIFY (every edit's transaction NOTIFYs channel mas_edits with "<entity>:<id>").
 #include "store/ProjectStore.h"
 #include "store/ProjectStoreImpl.h"
+#include "store/ServerConnection.h"
 
 #include <QSqlDriver>
 
@@ -29,6 +30,15 @@ bool ProjectStore::setChangeListener(std::function<void(const QString& entity, I
                          listener(text.section(':', 0, 0), text.section(':', 1).toLongLong());
                      });
     return true;
+}
+
+Result<int> ProjectStore::keepServerConnection()
+{
+    if (!d->isServer() || d->transactionDepth > 0 || serverConnectionAlive(*d))
+        return d->reconnects;
+    if (Status s = reconnectServer(*d); !s.ok())
+        return Error{s.error()};
+    return d->reconnects;
 }
 
 } // namespace mas::store

@@ -3,6 +3,7 @@
 #include "store/ServerCredentials.h"
 
 #include <QDir>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QStandardPaths>
 #include <QThread>
@@ -37,8 +38,8 @@ void configure(QSqlDatabase& db, const ServerUrl& url)
 
 QString driverMessage(const QSqlError& e)
 {
-    QString m = e.databaseText().isEmpty() ? e.text() : e.databaseText();
-    return m.trimmed().replace('\n', ' ');
+    const QString m = e.databaseText().isEmpty() ? e.text() : e.databaseText();
+    return m.simplified(); // libpq's lines and tabs, as one line
 }
 
 // libpq found no password (PGPASSWORD, ~/.pgpass), or the server refused the one it had.
@@ -81,6 +82,19 @@ Status createDatabase(ProjectStore::Impl& d)
     return result;
 }
 
+// Notices (e.g. "relation exists, skipping") are not errors; times are stored as numbers. Raw
+// queries, not d.exec: this also runs while reconnecting, which d.exec itself may ask for.
+Status applySessionSettings(ProjectStore::Impl& d)
+{
+    QStringList settings{QStringLiteral("SET client_min_messages = warning")};
+    if (d.readOnly)
+        settings << QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    for (const QString& s : settings)
+        if (QSqlQuery q(d.db); !q.exec(s))
+            return d.error(QStringLiteral("%1 failed: %2").arg(s, driverMessage(q.lastError())));
+    return Status::success();
+}
+
 } // namespace
 
 Status connectServer(ProjectStore::Impl& d, bool createMissingDatabase)
@@ -113,13 +127,34 @@ Status connectServer(ProjectStore::Impl& d, bool createMissingDatabase)
         if (!d.db.open())
             return d.error(QStringLiteral("cannot connect (%1)").arg(driverMessage(d.db.lastError())));
     }
-    // Notices (e.g. "relation exists, skipping") are not errors; times are stored as numbers.
-    QStringList settings{QStringLiteral("SET client_min_messages = warning")};
-    if (d.readOnly)
-        settings << QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-    for (const QString& s : settings)
-        if (Result<QSqlQuery> q = d.exec(s); !q.ok())
-            return Error{q.error()};
+    return applySessionSettings(d);
+}
+
+bool serverConnectionAlive(const ProjectStore::Impl& d)
+{
+    if (!d.db.isOpen())
+        return false;
+    QSqlQuery probe(d.db);
+    return probe.exec(QStringLiteral("SELECT 1")) && probe.next();
+}
+
+Status reconnectServer(ProjectStore::Impl& d)
+{
+    QSqlDriver* driver = d.db.driver();
+    // close() forgets the subscriptions: kept here until a try succeeds.
+    d.channelsToListenAgain += driver->subscribedToNotifications();
+    d.channelsToListenAgain.removeDuplicates();
+    d.db.close();
+    if (!d.db.open())
+        return Error{QStringLiteral("Cannot reach %1: %2 — your edit was not saved")
+                         .arg(d.path, driverMessage(d.db.lastError()))};
+    if (Status s = applySessionSettings(d); !s.ok())
+        return s;
+    for (const QString& channel : std::as_const(d.channelsToListenAgain))
+        if (!driver->subscribeToNotification(channel))
+            return d.error(QStringLiteral("reconnected, but listening for teammates' edits failed"));
+    d.channelsToListenAgain.clear();
+    ++d.reconnects;
     return Status::success();
 }
 

@@ -94,6 +94,22 @@ public:
         return run(m_bin + "/pg_ctl", {"-D", dir() + "/data", "reload"}, nullptr, error, true);
     }
 
+    // A server restart, as an administrator does one: stopServer() closes every client's connection
+    // (`pg_ctl stop -m fast`), startServer() brings the same cluster back on the same socket and port.
+    bool stopServer(QString* error = nullptr)
+    {
+        return run(m_bin + "/pg_ctl", {"-D", dir() + "/data", "-m", "fast", "-w", "stop"}, nullptr, error, true);
+    }
+    bool startServer(QString* error = nullptr)
+    {
+        const QString options = QStringLiteral("-k %1 -c listen_addresses='' -p %2 %3 -c max_connections=100")
+                                    .arg(dir())
+                                    .arg(m_port)
+                                    .arg(m_durable ? QString() : QStringLiteral("-F"));
+        return run(m_bin + "/pg_ctl", {"-D", dir() + "/data", "-l", dir() + "/server.log", "-w", "-t", "60", "-o", options, "start"},
+                   nullptr, error, true);
+    }
+
     // The newest /usr/lib/postgresql/<version>/bin holding initdb, or "".
     static QString binDir()
     {
@@ -134,12 +150,7 @@ private:
             m_why = QStringLiteral("initdb failed: ") + m_why;
             return;
         }
-        const QString options = QStringLiteral("-k %1 -c listen_addresses='' -p %2 %3 -c max_connections=100")
-                                    .arg(dir())
-                                    .arg(m_port)
-                                    .arg(m_durable ? QString() : QStringLiteral("-F"));
-        if (!run(m_bin + "/pg_ctl", {"-D", data, "-l", dir() + "/server.log", "-w", "-t", "60", "-o", options, "start"},
-                 nullptr, &m_why, true)) {
+        if (!startServer(&m_why)) {
             m_why = QStringLiteral("pg_ctl start failed: ") + m_why + QStringLiteral(" (log: %1/server.log)").arg(dir());
             return;
         }

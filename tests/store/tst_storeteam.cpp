@@ -1,6 +1,8 @@
 // Two annotators' processes edit the same segment of a server project at once, each edit on the
 // version it read: every refused edit names the other annotator, and no edit is lost (the final note
-// holds each process's every token exactly once, and the row version counts every edit).
+// holds each process's every token exactly once, and the row version counts every edit). Removals
+// take the version read too. A server restart: an edit while it is down is refused saying so, the
+// next one after it is back reconnects by itself and lands, and teammates' edits are heard again.
 #include "StoreTestSupport.h"
 
 #include <QProcess>
@@ -14,7 +16,82 @@ class TestStoreTeam : public QObject {
 
 private Q_SLOTS:
     void twoProcessesEditTheSameSegmentAndNothingIsLost();
+    void removalsBasedOnAnOldVersionAreRefusedNamingWhoChangedIt();
+    void editsReconnectAfterAServerRestart();
 };
+
+void TestStoreTeam::removalsBasedOnAnOldVersionAreRefusedNamingWhoChangedIt()
+{
+    test::PgTestCluster& pg = test::ProjectLocations::cluster();
+    if (!pg.ok())
+        QSKIP(qPrintable(pg.why()));
+    const QString url = pg.url("removals");
+    auto ann = test::createProject(url, "ann");
+    const Id v = ann->addVideo(test::fakeVideo("v.mp4")).value();
+    const Id segment = ann->addSegment(v, 0, 10).value();
+    const Id label = ann->addLabel(segment, 3, LabelStatus::Confirmed).value();
+    const int64_t seenSegment = ann->segment(segment)->rowVersion;
+    const int64_t seenLabel = ann->label(label)->rowVersion;
+    auto ben = ProjectStore::open(url);
+    QVERIFY2(ben.ok(), qPrintable(ben.error()));
+    QVERIFY(ben.value()->setCurrentAnnotator("ben"));
+    QVERIFY(ben.value()->setLabelClass(label, 4));
+    QVERIFY(ben.value()->updateSegment(segment, 0, 12, "ben's"));
+
+    const Status labelGone = ann->removeLabel(label, seenLabel);
+    QVERIFY(!labelGone.ok());
+    QVERIFY2(labelGone.error().contains("was changed by ben"), qPrintable(labelGone.error()));
+    const Status segmentGone = ann->removeSegment(segment, seenSegment);
+    QVERIFY(!segmentGone.ok());
+    QVERIFY2(segmentGone.error().contains("was changed by ben"), qPrintable(segmentGone.error()));
+    QCOMPARE(ann->label(label)->classId, 4); // nothing removed
+    QCOMPARE(ann->segment(segment)->endFrame, int64_t(12));
+    // On the version read now, they go.
+    QVERIFY(ann->removeLabel(label, ann->label(label)->rowVersion));
+    QVERIFY(ann->removeSegment(segment, ann->segment(segment)->rowVersion));
+}
+
+void TestStoreTeam::editsReconnectAfterAServerRestart()
+{
+    test::PgTestCluster& pg = test::ProjectLocations::cluster();
+    if (!pg.ok())
+        QSKIP(qPrintable(pg.why()));
+    const QString url = pg.url("restart");
+    auto ann = test::createProject(url, "ann");
+    const Id v = ann->addVideo(test::fakeVideo("v.mp4")).value();
+    const Id segment = ann->addSegment(v, 0, 10, "saved before").value();
+    auto opened = ProjectStore::open(url);
+    QVERIFY2(opened.ok(), qPrintable(opened.error()));
+    std::unique_ptr<ProjectStore> ben = std::move(opened.value());
+    QStringList heard;
+    QVERIFY(ben->setChangeListener([&heard](const QString& entity, Id id) { heard << QStringLiteral("%1:%2").arg(entity).arg(id); }));
+
+    QString error;
+    QVERIFY2(pg.stopServer(&error), qPrintable(error));
+    const Status whileDown = ann->updateSegment(segment, 0, 20, "while down");
+    QVERIFY(!whileDown.ok());
+    QVERIFY2(whileDown.error().startsWith("Cannot reach " + url.section('?', 0, 0)), qPrintable(whileDown.error()));
+    QVERIFY2(whileDown.error().contains("your edit was not saved"), qPrintable(whileDown.error()));
+    QVERIFY(!ben->keepServerConnection().ok()); // the periodic check says so too, and nothing crashes
+    qInfo("while the server is down: %s", qPrintable(whileDown.error()));
+
+    QVERIFY2(pg.startServer(&error), qPrintable(error));
+    // The next edit reconnects by itself and lands; what was saved before is all there.
+    const Status afterRestart = ann->updateSegment(segment, 0, 30, "after restart");
+    QVERIFY2(afterRestart.ok(), qPrintable(afterRestart.error()));
+    auto check = ProjectStore::open(url, OpenMode::ReadOnly);
+    QVERIFY2(check.ok(), qPrintable(check.error()));
+    QCOMPARE(check.value()->segment(segment)->note, QString("after restart"));
+    QCOMPARE(check.value()->segment(segment)->endFrame, int64_t(30));
+    QCOMPARE(check.value()->videos()->size(), 1);
+
+    // The listening client reconnects on its check and hears the next edit.
+    const Result<int> reconnects = ben->keepServerConnection();
+    QVERIFY2(reconnects.ok(), qPrintable(reconnects.error()));
+    QCOMPARE(reconnects.value(), 1);
+    QVERIFY(ann->updateSegment(segment, 0, 31, "heard"));
+    QTRY_VERIFY_WITH_TIMEOUT(heard.contains(QStringLiteral("segment:%1").arg(segment)), 5000);
+}
 
 void TestStoreTeam::twoProcessesEditTheSameSegmentAndNothingIsLost()
 {

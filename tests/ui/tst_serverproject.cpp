@@ -2,22 +2,29 @@
 // (PgTestCluster), the main window open on its URL as "alice", and a second real ProjectStore client
 // as "bob" on the same database. Bob's edits show in alice's timeline and review queue within a second
 // (LISTEN/NOTIFY); alice's reject of a pre-label bob changed after she read it is refused, naming bob,
-// and nothing of bob's is overwritten. Real widgets, driven by mouse and keys; no mocks.
+// and nothing of bob's is overwritten; so is her undo (Ctrl+Z) of a note bob edited after her, and the
+// status bar says so in a short sentence first. Videos bob adds or removes show in alice's video list.
+// The server restarted: alice's note typed while it is down is refused saying the server cannot be
+// reached, the window lives on, and her next note after the restart lands. Real widgets, driven by
+// mouse and keys; no mocks.
 #include "PgTestCluster.h"
 #include "ShellTestSupport.h"
 #include "StoreEnumCompare.h"
 
 #include "review/ClipBrowserModel.h"
 #include "review/ReviewQueueWidget.h"
+#include "labeling/LabelingPanel.h"
 #include "shell/PanelDocks.h"
 #include "shell/ProjectName.h"
 #include "shell/ServerProjectDialog.h"
 #include "shell/ShellStatusBar.h"
 #include "timeline/TimelineWidget.h"
 
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSettings>
 #include <QTableView>
 #include <QTest>
@@ -50,6 +57,24 @@ class TestServerProject : public QObject, public test::ShellWindowDriver {
         table->scrollTo(index);
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
         QCOMPARE(queue().currentSegment(), segment);
+    }
+    // Types `text` into the labeling panel's note field of the current segment and presses Enter.
+    void typeNote(const QString& text)
+    {
+        auto* note = window->findChild<QLineEdit*>(QStringLiteral("segmentNote"));
+        QVERIFY(note && note->isEnabled());
+        QTest::mouseClick(note, Qt::LeftButton);
+        note->selectAll();
+        QTest::keyClicks(note, text);
+        QTest::keyClick(note, Qt::Key_Return);
+    }
+    QString statusMessage() const { return window->shellStatusBar().currentMessage(); }
+    // Keys and clicks go where a user's would: focus moves on click, shortcuts fire (the dialog test
+    // above took the activation away).
+    void activateWindow()
+    {
+        QApplication::setActiveWindow(window.get());
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
     }
 
 private Q_SLOTS:
@@ -152,6 +177,86 @@ private Q_SLOTS:
                                   store::SegmentStatus::Confirmed, 1000);
         QCOMPARE(queue().currentSegment(), prelabeled->id);
         screenshot(QStringLiteral("serverproject_conflict.png"));
+    }
+
+    void videosATeammateAddsOrRemovesShowInTheVideoList()
+    {
+        auto* list = window->findChild<QListWidget*>(QStringLiteral("videoList"));
+        QVERIFY(list);
+        const int before = list->count();
+        const store::Id shown = window->currentVideo();
+        store::Video v;
+        v.path = QStringLiteral("bob_new_clip.mp4"); // on bob's disk only: alice's list marks it missing
+        v.frameCount = 90;
+        v.fpsNum = 30;
+        v.fpsDen = 1;
+        auto added = m_bob->addVideo(v);
+        QVERIFY2(added, qPrintable(added.error()));
+        QTRY_COMPARE_WITH_TIMEOUT(list->count(), before + 1, 1000);
+        QVERIFY(!list->findItems(QStringLiteral("bob_new_clip.mp4"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY(m_bob->removeVideo(added.value()));
+        QTRY_COMPARE_WITH_TIMEOUT(list->count(), before, 1000);
+        QCOMPARE(window->currentVideo(), shown); // still on the video alice was watching
+    }
+
+    // Alice notes a segment (typed, Enter), bob edits the same segment after her, alice presses
+    // Ctrl+Z: undoing would overwrite bob's note, so it is refused naming bob, first thing in the
+    // status bar, the step leaves the undo history and nothing of bob's is lost.
+    void undoAfterATeammatesEditIsRefusedNamingHim()
+    {
+        const auto segment = segmentAt(335); // bob's confirmed A1 from above
+        QVERIFY(segment.has_value());
+        activateWindow();
+        clickQueueRow(segment->id);
+        QCOMPARE(window->panels()->labeling()->currentSegment(), segment->id);
+        typeNote(QStringLiteral("alice: hand near face"));
+        QCOMPARE(m_bob->segment(segment->id)->note, QStringLiteral("alice: hand near face"));
+        QUndoStack& undo = window->workspace()->undoStack();
+        const int steps = undo.count();
+
+        QVERIFY(m_bob->updateSegment(segment->id, segment->startFrame, segment->endFrame, QStringLiteral("bob: both hands")));
+        clickQueueRow(segment->id); // focus off the note field: Ctrl+Z is the window's undo again
+        QTest::keyClick(window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY2(statusMessage().startsWith(QStringLiteral("Not saved: bob changed this segment at ")), qPrintable(statusMessage()));
+        QVERIFY2(statusMessage().contains(QStringLiteral("reloaded")), qPrintable(statusMessage()));
+        QVERIFY2(!statusMessage().contains(QStringLiteral("postgresql://")), qPrintable(statusMessage()));
+        QCOMPARE(window->shellStatusBar().saveStateText(), QStringLiteral("Last edit NOT saved"));
+        QCOMPARE(m_bob->segment(segment->id)->note, QStringLiteral("bob: both hands")); // nothing overwritten
+        QCOMPARE(undo.count(), steps - 1);
+        // The labeling panel shows bob's note (reloaded).
+        QTRY_COMPARE_WITH_TIMEOUT(window->findChild<QLineEdit*>(QStringLiteral("segmentNote"))->text(),
+                                  QStringLiteral("bob: both hands"), 1000);
+        qInfo("status bar: %s", qPrintable(statusMessage()));
+        screenshot(QStringLiteral("serverproject_undo_conflict.png"));
+    }
+
+    // `pg_ctl stop -m fast`, a note typed, `pg_ctl start`, another note typed.
+    void aNoteTypedWhileTheServerIsDownIsRefusedAndTheNextOneLands()
+    {
+        const auto segment = segmentAt(335);
+        QVERIFY(segment.has_value());
+        clickQueueRow(segment->id);
+        QString error;
+        QVERIFY2(m_pg->stopServer(&error), qPrintable(error));
+        typeNote(QStringLiteral("typed while the server restarts"));
+        QVERIFY2(statusMessage().startsWith(QStringLiteral("Cannot reach postgresql://")), qPrintable(statusMessage()));
+        QVERIFY2(statusMessage().startsWith(QStringLiteral("Cannot reach %1 — your edit was not saved").arg(m_url)),
+                 qPrintable(statusMessage()));
+        QCOMPARE(window->shellStatusBar().saveStateText(), QStringLiteral("Last edit NOT saved"));
+        QVERIFY(window->isVisible());
+        qInfo("status bar while the server is down: %s", qPrintable(statusMessage()));
+        screenshot(QStringLiteral("serverproject_server_down.png"));
+
+        QVERIFY2(m_pg->startServer(&error), qPrintable(error));
+        typeNote(QStringLiteral("typed after the restart"));
+        QVERIFY2(window->shellStatusBar().saveStateText().startsWith(QStringLiteral("All edits saved")),
+                 qPrintable(window->shellStatusBar().saveStateText() + " / " + statusMessage()));
+        QCOMPARE(m_bob->segment(segment->id)->note, QStringLiteral("typed after the restart"));
+        // Alice's window hears bob again once its periodic check has reconnected.
+        window->workspace()->remoteEdits().checkConnection();
+        QVERIFY(m_bob->updateSegment(segment->id, segment->startFrame, segment->endFrame, QStringLiteral("bob after restart")));
+        QTRY_COMPARE_WITH_TIMEOUT(window->findChild<QLineEdit*>(QStringLiteral("segmentNote"))->text(),
+                                  QStringLiteral("bob after restart"), 2000);
     }
 };
 

@@ -63,7 +63,14 @@ QString editFailureMessage(EditStep step, const QString& commandText, const QStr
             return QObject::tr("%1; redo of \"%2\" was taken off the undo history (%3)").arg(headline, commandText, project);
         }
     }
-    // The server is away: the store's sentence says so and names the server (ServerConnection.h).
+    // The server is away. The store says "Cannot reach URL: why — your edit was not saved"
+    // (ServerConnection.h); libpq's why is long, so it goes after what the user must know.
+    const QString unreachable = QStringLiteral("Cannot reach %1: ").arg(projectPath);
+    const QString notSaved = QStringLiteral(" — your edit was not saved");
+    if (storeError.startsWith(unreachable) && storeError.endsWith(notSaved)) {
+        const QString why = storeError.mid(unreachable.size(), storeError.size() - unreachable.size() - notSaved.size());
+        return QObject::tr("Cannot reach %1 — your edit was not saved (%2; %3)").arg(projectPath, commandText, why);
+    }
     if (storeError.startsWith(QLatin1String("Cannot reach ")))
         return QObject::tr("%1 (%2)").arg(storeError, commandText);
     const QString error = withShortProjectName(storeError, projectPath);

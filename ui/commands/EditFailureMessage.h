@@ -2,7 +2,7 @@
 // What the user is told when an edit of the undo stack could not be written. A short sentence comes
 // first, the details after it, and the project is named as the title bar names it:
 //   "Not saved: bob changed this label at 14:02 — reloaded (Relabel as A1 ...; team on db.lab)"
-//   "Cannot reach postgresql://db.lab/team: ... — your edit was not saved (Move segment ...)"
+//   "Cannot reach postgresql://db.lab/team — your edit was not saved (Move segment ...; why)"
 // The store's own messages start with the project's path or full URL (ProjectStore::Impl::error).
 #include <QString>
 

@@ -24,6 +24,7 @@ namespace mas::ui {
 namespace {
 constexpr int kClassIdRole = Qt::UserRole + 1;
 constexpr int kLabelIdRole = Qt::UserRole + 2;
+constexpr int kLabelVersionRole = Qt::UserRole + 3; // the row version shown: a removal is based on it
 
 QIcon swatch(const QColor& colour)
 {
@@ -109,12 +110,13 @@ LabelingPanel::LabelingPanel(EditContext& context, QUndoStack* undoStack, const 
     layout->addWidget(m_note);
 
     connect(m_search, &QLineEdit::textChanged, this, &LabelingPanel::applyFilter);
+    // Segment 0: reload everything (a teammate's edit, a refused one).
     connect(&m_context, &EditContext::labelsChanged, this, [this](store::Id, store::Id segmentId) {
-        if (segmentId == m_segmentId)
+        if (segmentId == m_segmentId || segmentId == 0)
             refreshSegment(); // the heading shows the segment's status, which labels decide
     });
     connect(&m_context, &EditContext::segmentChanged, this, [this](store::Id, store::Id segmentId) {
-        if (segmentId == m_segmentId)
+        if (segmentId == m_segmentId || segmentId == 0)
             refreshSegment();
     });
 
@@ -343,8 +345,12 @@ void LabelingPanel::setCurrentSegment(qint64 segmentId)
 
 void LabelingPanel::refreshSegment()
 {
-    m_videoId = 0;
     const auto segment = m_segmentId ? m_context.store().segment(m_segmentId) : Result<store::Segment>(Error{});
+    // The server is away (ServerConnection.h says "Cannot reach ..."): the segment is not gone, so
+    // the panel keeps it and what it shows until the server answers again.
+    if (m_segmentId && segment.error().startsWith(QLatin1String("Cannot reach ")))
+        return;
+    m_videoId = 0;
     if (!m_segmentId || !segment.ok()) {
         m_segmentId = 0;
         m_segmentLabel->setText(tr("No segment selected: select one on the timeline or in the review queue."));
@@ -358,8 +364,10 @@ void LabelingPanel::refreshSegment()
     m_segmentLabel->setText(tr("Segment %1: frames %2-%3 (%4)")
                                 .arg(s.id).arg(s.startFrame).arg(s.endFrame - 1).arg(store::toString(s.status)));
     m_note->setEnabled(true);
-    if (!m_note->hasFocus())
+    if (!m_note->hasFocus()) {
         m_note->setText(s.note);
+        m_noteSeenVersion = s.rowVersion;
+    }
     refreshLabels();
 }
 
@@ -383,6 +391,7 @@ void LabelingPanel::refreshLabels()
                                                   store::toString(l.status), names.value(l.annotatorId, tr("unknown"))),
                                          m_labels);
         item->setData(kLabelIdRole, QVariant::fromValue<qint64>(l.id));
+        item->setData(kLabelVersionRole, QVariant::fromValue<qint64>(l.rowVersion));
         if (c)
             if (const BodyPart* part = m_taxonomy.bodyPart(c->bodyPartId))
                 item->setIcon(swatch(part->colour));
@@ -397,7 +406,8 @@ void LabelingPanel::removeSelectedLabel()
     QListWidgetItem* item = m_labels->currentItem();
     if (!item)
         return;
-    auto* command = new RemoveLabelCommand(m_context, item->data(kLabelIdRole).toLongLong());
+    auto* command = new RemoveLabelCommand(m_context, item->data(kLabelIdRole).toLongLong(), nullptr,
+                                           item->data(kLabelVersionRole).toLongLong());
     if (!pushEdit(*m_undoStack, command))
         Q_EMIT statusMessage(m_context.lastError());
 }
@@ -406,12 +416,22 @@ void LabelingPanel::commitNote()
 {
     if (!m_segmentId)
         return;
+    // Unreadable (the server away): the command is tried all the same and says why it failed.
     const auto segment = m_context.store().segment(m_segmentId);
-    if (!segment.ok() || segment->note == m_note->text())
+    if (segment.ok() && segment->note == m_note->text())
         return;
-    auto* command = new SetSegmentNoteCommand(m_context, m_segmentId, m_note->text());
-    if (!pushEdit(*m_undoStack, command)) // merged note edits are deleted too: read nothing from it
+    // Based on the note as it was put in the editor, not on a teammate's edit heard while typing.
+    auto* command = new SetSegmentNoteCommand(m_context, m_segmentId, m_note->text(), nullptr, m_noteSeenVersion);
+    const bool saved = pushEdit(*m_undoStack, command); // merged note edits are deleted too: read nothing from it
+    if (!saved)
         Q_EMIT statusMessage(m_context.lastError());
+    // Saved: the editor shows this client's own write. Refused: it shows the store's note again.
+    if (const auto now = m_context.store().segment(m_segmentId); now.ok()) {
+        if (!saved)
+            m_note->setText(now->note);
+        m_noteSeenVersion = now->rowVersion;
+    }
+
 }
 
 } // namespace mas::ui

@@ -70,6 +70,7 @@ private:
     QSettings* m_settings;
     store::Id m_segmentId = 0;
     store::Id m_videoId = 0;
+    qint64 m_noteSeenVersion = 0; // the segment's version when its note was put in the editor
 
     QLabel* m_segmentLabel = nullptr;
     QLineEdit* m_search = nullptr;

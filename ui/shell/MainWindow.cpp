@@ -285,6 +285,12 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
     connect(&editor, &SegmentEditController::message, m_status, &ShellStatusBar::showMessageFor);
     connect(&editor, &SegmentEditController::currentSegmentChanged, this, &MainWindow::updateLoop);
     connect(&ws, &ProjectWorkspace::saveStateChanged, this, &MainWindow::updateSaveState);
+    connect(&ws.remoteEdits(), &RemoteEditFeed::videosChanged, this, &MainWindow::refreshVideoList);
+    connect(&ws.remoteEdits(), &RemoteEditFeed::connectionProblem, this, [this](const QString& problem) {
+        m_status->showMessageFor(problem.isEmpty() && m_workspace
+                                     ? tr("Connected to %1 again").arg(projectDisplayName(m_workspace->store().path()))
+                                     : problem);
+    });
     connect(&ws.timelineModel(), &TimelineModel::changed, this, [this] { onFrameChanged(m_player->currentFrame()); });
 
     QAction* undo = ws.undoStack().createUndoAction(&ws, tr("Undo"));
@@ -557,6 +563,30 @@ void MainWindow::fillVideoList()
         item->setData(Qt::UserRole, qint64(v.id));
         item->setToolTip(tr("%1 frames, %2 s").arg(v.frameCount).arg(v.durationSeconds, 0, 'f', 1));
     }
+}
+
+void MainWindow::refreshVideoList()
+{
+    const store::Id shown = m_videoId;
+    fillVideoList();
+    for (int i = 0; i < m_videoList->count(); ++i)
+        if (m_videoList->item(i)->data(Qt::UserRole).toLongLong() == shown) {
+            m_videoList->setCurrentRow(i);
+            return;
+        }
+    if (!shown)
+        return;
+    // The video shown was removed by a teammate: show the first one left, or none.
+    if (m_videoList->count() > 0) {
+        showVideo(m_videoList->item(0)->data(Qt::UserRole).toLongLong());
+        return;
+    }
+    m_videoId = 0;
+    m_player->clearVideo();
+    m_media->clear();
+    m_videoView->clear();
+    m_workspace->timelineAdapter().setVideo(0, 0, 0);
+    m_status->setVideoText(QString());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -82,6 +82,8 @@ private:
     void updateLoop();
     void rebuildRecentMenu();
     void fillVideoList();
+    // After teammates added or removed videos: the list again, still on the video shown when it is left.
+    void refreshVideoList();
     void stepSpeed(int direction);
     void showPreferences();
     void showShortcutSheet();

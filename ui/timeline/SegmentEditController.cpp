@@ -85,7 +85,8 @@ void SegmentEditController::setSpan(qint64 id, int startFrame, int endFrame)
 {
     if (id <= 0)
         return;
-    auto* command = new SetSegmentSpanCommand(m_context, id, startFrame, endFrame);
+    const auto shown = m_timeline.model()->segment(id);
+    auto* command = new SetSegmentSpanCommand(m_context, id, startFrame, endFrame, 0, nullptr, shown ? shown->rowVersion : 0);
     if (!pushEdit(m_stack, command))
         Q_EMIT message(m_context.lastError());
 }
@@ -99,8 +100,10 @@ void SegmentEditController::deleteSelection()
     }
     if (ids.size() > 1)
         m_stack.beginMacro(tr("Delete %1 segments").arg(ids.size()));
-    for (store::Id id : ids)
-        m_stack.push(new DeleteSegmentCommand(m_context, id));
+    for (store::Id id : ids) {
+        const auto shown = m_timeline.model()->segment(id);
+        m_stack.push(new DeleteSegmentCommand(m_context, id, nullptr, shown ? shown->rowVersion : 0));
+    }
     if (ids.size() > 1)
         m_stack.endMacro();
     m_timeline.setSelectedSegments({});
@@ -122,7 +125,7 @@ void SegmentEditController::splitAtPlayhead()
         Q_EMIT message(tr("Put the playhead inside the segment (after its first frame) to split it there"));
         return;
     }
-    auto* command = new SplitSegmentCommand(m_context, ids.front(), frame);
+    auto* command = new SplitSegmentCommand(m_context, ids.front(), frame, nullptr, s->rowVersion);
     if (!pushEdit(m_stack, command))
         Q_EMIT message(m_context.lastError());
 }

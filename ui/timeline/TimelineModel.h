@@ -29,6 +29,7 @@ struct TimelineSegment {
     double score = -1;     // predictions: top-1 score in [0, 1]
     enum Look { Normal, Tentative /* prelabeled */, Disputed, Rejected };
     Look look = Normal;
+    qint64 rowVersion = 0; // the store's version of the segment shown (edits are based on it)
 };
 
 class TimelineModel : public QObject {

@@ -83,6 +83,7 @@ void TimelineStoreAdapter::reload()
         t.id = s.id;
         t.startFrame = int(s.startFrame);
         t.endFrame = int(s.endFrame);
+        t.rowVersion = s.rowVersion;
         if (const ActionClass* c = s.classId >= 0 ? taxonomy.classById(s.classId) : nullptr) {
             t.track = trackOfBodyPart(c->bodyPartId);
             t.code = c->code;
