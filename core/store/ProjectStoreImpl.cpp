@@ -63,8 +63,10 @@ Result<QSqlQuery> runStatement(const ProjectStore::Impl& d, const QString& sql, 
 
 Result<QSqlQuery> ProjectStore::Impl::exec(const QString& sql, const QVariantList& binds) const
 {
-    Result<QSqlQuery> q = runStatement(*this, sql, binds);
-    if (q.ok() || !isServer() || transactionDepth > 0 || serverConnectionAlive(*this))
+    // A connection closed by a failed reconnect is not tried (Qt would only warn): it is reopened.
+    const bool closed = isServer() && !db.isOpen() && transactionDepth == 0;
+    Result<QSqlQuery> q = closed ? Result<QSqlQuery>(error(QStringLiteral("not connected"))) : runStatement(*this, sql, binds);
+    if (q.ok() || !isServer() || transactionDepth > 0 || (!closed && serverConnectionAlive(*this)))
         return q;
     // Reconnecting swaps the connection under this const store, not what it holds.
     if (Status s = reconnectServer(const_cast<Impl&>(*this)); !s.ok())

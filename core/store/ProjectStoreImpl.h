@@ -32,6 +32,8 @@ struct ProjectStore::Impl {
     bool mmapOff = false;              // removable or network mount: no memory-mapped reads
     int reconnects = 0;                // server connection re-opened after it was lost (ServerConnection.h)
     QStringList channelsToListenAgain; // LISTENed before the connection was lost, until it is back
+    QString slowReconnectFailure;      // a reconnect that failed only after waiting (ServerConnection.cpp)
+    qint64 slowReconnectFailedAtMs = 0;
     ProjectRole role = ProjectRole::Admin; // a file's one user is admin; a server's from its roles (ServerRoles.h)
 
     bool isServer() const { return dialect.isServer(); }

@@ -140,14 +140,27 @@ bool serverConnectionAlive(const ProjectStore::Impl& d)
 
 Status reconnectServer(ProjectStore::Impl& d)
 {
+    // A server that does not answer at all (not even "refused") costs libpq's connect timeout per
+    // try, and a window's reload reads many times: such a failure is repeated for a while instead.
+    constexpr qint64 kSlowFailureHoldMs = 20000;
+    if (!d.slowReconnectFailure.isEmpty() && nowMs() - d.slowReconnectFailedAtMs < kSlowFailureHoldMs)
+        return Error{d.slowReconnectFailure};
     QSqlDriver* driver = d.db.driver();
     // close() forgets the subscriptions: kept here until a try succeeds.
     d.channelsToListenAgain += driver->subscribedToNotifications();
     d.channelsToListenAgain.removeDuplicates();
     d.db.close();
-    if (!d.db.open())
-        return Error{QStringLiteral("Cannot reach %1: %2 — your edit was not saved")
-                         .arg(d.path, driverMessage(d.db.lastError()))};
+    const qint64 tried = nowMs();
+    if (!d.db.open()) {
+        const QString failure = QStringLiteral("Cannot reach %1: %2 — your edit was not saved")
+                                    .arg(d.path, driverMessage(d.db.lastError()));
+        if (nowMs() - tried > 1000) {
+            d.slowReconnectFailure = failure;
+            d.slowReconnectFailedAtMs = nowMs();
+        }
+        return Error{failure};
+    }
+    d.slowReconnectFailure.clear();
     if (Status s = applySessionSettings(d); !s.ok())
         return s;
     for (const QString& channel : std::as_const(d.channelsToListenAgain))

@@ -18,6 +18,7 @@
 #include "shell/ProjectName.h"
 #include "shell/ServerProjectDialog.h"
 #include "shell/ShellStatusBar.h"
+#include "timeline/TimelineGeometry.h"
 #include "timeline/TimelineWidget.h"
 
 #include <QApplication>
@@ -197,6 +198,28 @@ private Q_SLOTS:
         QVERIFY(m_bob->removeVideo(added.value()));
         QTRY_COMPARE_WITH_TIMEOUT(list->count(), before, 1000);
         QCOMPARE(window->currentVideo(), shown); // still on the video alice was watching
+    }
+
+    // Bob lengthens a segment; before alice's window hears of it she drags the segment as she saw it
+    // on the timeline: the move is refused naming bob, bob's span stays, the timeline reloads.
+    void aDragOnASegmentBobChangedIsRefused()
+    {
+        activateWindow();
+        const auto segment = segmentAt(30); // A1 shaking body, frames 30-94, on the A body track
+        QVERIFY(segment.has_value());
+        QVERIFY(m_bob->updateSegment(segment->id, segment->startFrame, segment->endFrame + 5, QStringLiteral("bob: longer")));
+        TimelineWidget& timeline = window->timeline();
+        const TimelineGeometry g = timeline.geometry();
+        const QPoint body(int(g.xOfFrame(60.5)), g.trackRect(0).center().y());
+        const QPoint target(int(g.xOfFrame(70.5)), g.trackRect(0).center().y());
+        QTest::mousePress(&timeline, Qt::LeftButton, Qt::NoModifier, body);
+        QTest::mouseMove(&timeline, target);
+        QTest::mouseRelease(&timeline, Qt::LeftButton, Qt::NoModifier, target);
+        QVERIFY2(statusMessage().startsWith(QStringLiteral("Not saved: bob changed this segment at ")), qPrintable(statusMessage()));
+        QCOMPARE(m_bob->segment(segment->id)->startFrame, segment->startFrame);
+        QCOMPARE(m_bob->segment(segment->id)->endFrame, segment->endFrame + 5);
+        QTRY_COMPARE_WITH_TIMEOUT(window->workspace()->timelineModel().segment(segment->id)->endFrame, int(segment->endFrame + 5), 1000);
+        screenshot(QStringLiteral("serverproject_drag_conflict.png"));
     }
 
     // Alice notes a segment (typed, Enter), bob edits the same segment after her, alice presses
