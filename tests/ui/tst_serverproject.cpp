@@ -269,6 +269,9 @@ private Q_SLOTS:
         QVERIFY(window->isVisible());
         qInfo("status bar while the server is down: %s", qPrintable(statusMessage()));
         screenshot(QStringLiteral("serverproject_server_down.png"));
+        window->workspace()->remoteEdits().checkConnection(); // what the periodic check says meanwhile
+        QVERIFY2(statusMessage().startsWith(QStringLiteral("Cannot reach ")), qPrintable(statusMessage()));
+        QVERIFY2(statusMessage().endsWith(QStringLiteral("— edits are not saved until it answers again")), qPrintable(statusMessage()));
 
         QVERIFY2(m_pg->startServer(&error), qPrintable(error));
         typeNote(QStringLiteral("typed after the restart"));
@@ -277,6 +280,7 @@ private Q_SLOTS:
         QCOMPARE(m_bob->segment(segment->id)->note, QStringLiteral("typed after the restart"));
         // Alice's window hears bob again once its periodic check has reconnected.
         window->workspace()->remoteEdits().checkConnection();
+        QCOMPARE(statusMessage(), QStringLiteral("Connected to team (local socket) again"));
         QVERIFY(m_bob->updateSegment(segment->id, segment->startFrame, segment->endFrame, QStringLiteral("bob after restart")));
         QTRY_COMPARE_WITH_TIMEOUT(window->findChild<QLineEdit*>(QStringLiteral("segmentNote"))->text(),
                                   QStringLiteral("bob after restart"), 2000);

@@ -286,10 +286,15 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
     connect(&editor, &SegmentEditController::currentSegmentChanged, this, &MainWindow::updateLoop);
     connect(&ws, &ProjectWorkspace::saveStateChanged, this, &MainWindow::updateSaveState);
     connect(&ws.remoteEdits(), &RemoteEditFeed::videosChanged, this, &MainWindow::refreshVideoList);
-    connect(&ws.remoteEdits(), &RemoteEditFeed::connectionProblem, this, [this](const QString& problem) {
-        m_status->showMessageFor(problem.isEmpty() && m_workspace
-                                     ? tr("Connected to %1 again").arg(projectDisplayName(m_workspace->store().path()))
-                                     : problem);
+    // The periodic check of a server project: no edit was made, so the store's "your edit was not
+    // saved" becomes what edits will meet until the server answers.
+    connect(&ws.remoteEdits(), &RemoteEditFeed::connectionProblem, this, [this](QString problem) {
+        if (!m_workspace)
+            return;
+        if (problem.isEmpty())
+            return m_status->showMessageFor(tr("Connected to %1 again").arg(projectDisplayName(m_workspace->store().path())));
+        problem.remove(QStringLiteral(" — your edit was not saved"));
+        m_status->showMessageFor(tr("%1 — edits are not saved until it answers again").arg(problem));
     });
     connect(&ws.timelineModel(), &TimelineModel::changed, this, [this] { onFrameChanged(m_player->currentFrame()); });
 
