@@ -12,6 +12,7 @@
 #include "commands/LabelCommands.h"
 #include "commands/SegmentCommands.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -291,6 +292,30 @@ private Q_SLOTS:
         QVERIFY(pushEdit(*stack, new MergeSegmentsCommand(*context, {a->segmentId(), b->segmentId()})));
         QCOMPARE(segmentCount(), 1);
         QCOMPARE(seg(a->segmentId()).endFrame, int64_t(90));
+    }
+
+    // A second connection to the same file as another annotator (what a teammate's client is on a
+    // server): alice's undo of a move after bob edited the segment is refused naming bob, the
+    // message comes first and names the project by its file name, and bob's edit stays.
+    void undoAfterAnotherConnectionsEditIsRefusedNamingWhoChangedIt()
+    {
+        auto other = project->openAnotherConnection();
+        QVERIFY2(other.ok(), qPrintable(other.error()));
+        store::ProjectStore& bob = *other.value();
+        QVERIFY(bob.setCurrentAnnotator(QStringLiteral("bob")));
+        auto* create = new CreateSegmentCommand(*context, video, 10, 40);
+        stack->push(create);
+        QVERIFY(pushEdit(*stack, new SetSegmentSpanCommand(*context, create->segmentId(), 20, 50)));
+        const store::Id row = context->resolveSegment(create->segmentId());
+        QVERIFY(bob.updateSegment(row, 20, 60, QStringLiteral("bob's")));
+        const int steps = stack->count();
+        stack->undo();
+        const QString message = context->lastError();
+        QVERIFY2(message.startsWith(QStringLiteral("Not saved: bob changed this segment at ")), qPrintable(message));
+        QVERIFY2(message.contains(QFileInfo(project->path()).fileName()) && !message.contains(project->path()), qPrintable(message));
+        QCOMPARE(stack->count(), steps - 1);
+        QCOMPARE(seg(create->segmentId()).endFrame, int64_t(60));
+        QCOMPARE(seg(create->segmentId()).note, QStringLiteral("bob's"));
     }
 
     // Undo of a delete re-creates the segment, then fails on its labels: the segment is not
