@@ -34,17 +34,20 @@ Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const
     const ClipPipelineConfig pipeline = pipelineForCheckpoint(shapes.value());
     if (options.threads > 0)
         model::ManetModel::setThreads(options.threads);
+    const model::Device device = deviceFromName(options.device);
+    const bool onGpu = device == model::Device::Cuda || (device == model::Device::Auto && model::ManetModel::cudaAvailable());
+    const InferenceThreads share = inferenceThreads(0, options.threads, options.decoderThreads, onGpu);
     DecoderOptions decoderOptions;
-    decoderOptions.threads = options.decoderThreads; // 0: the prefetcher's share (InferenceThreads)
+    decoderOptions.threads = share.decoder;
     decoderOptions.cacheMegabytes = 32; // each frame is taken once
     std::vector<ClipItem> items;
     for (const QString& video : videos) // keyed by position: a file may be listed twice
         items.push_back({QString::number(items.size()), video, 0, -1, -1, {}});
     const size_t batchSize = size_t(std::max(options.batch, 1));
-    ClipPrefetcher prefetcher(items, ClipPipeline(pipeline), batchSize * 2, -1, decoderOptions);
+    ClipPrefetcher prefetcher(items, ClipPipeline(pipeline), batchSize * 2, -1, decoderOptions, &share);
 
     model::Result<model::ManetModel> m =
-        model::ManetModel::fromCheckpoint(options.checkpoint.toStdString(), deviceFromName(options.device));
+        model::ManetModel::fromCheckpoint(options.checkpoint.toStdString(), device);
     if (!m)
         return Error{QString::fromStdString(m.error())};
     const ClipPipelineConfig loadedPipeline = pipelineFromMetadata(m->metadataJson(), m->config().segments);

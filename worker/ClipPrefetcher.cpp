@@ -6,39 +6,81 @@
 
 namespace mas::worker {
 
+// Test-time clips of one video next to each other in the list go through the pipeline together
+// (ClipPipeline::testClips: frames shared by overlapping windows are decoded and prepared once); at most this
+// many, so the clips held before they are handed out stay a few tens of MB.
+constexpr size_t kMaxChunk = 8;
+
+struct ClipPrefetcher::OpenVideo {
+    std::unique_ptr<VideoDecoder> decoder;
+    QString path;
+    QString error;
+};
+
 ClipPrefetcher::ClipPrefetcher(std::vector<ClipItem> items, ClipPipeline pipeline, size_t capacity, int64_t trainSeed,
-                               DecoderOptions decoderOptions)
-    : m_items(std::move(items)), m_pipeline(std::move(pipeline)), m_capacity(std::max<size_t>(capacity, 1)),
-      m_trainSeed(trainSeed), m_decoderOptions(std::move(decoderOptions))
+                               DecoderOptions decoderOptions, const InferenceThreads* share)
+    : m_items(std::move(items)), m_pipeline(std::move(pipeline)), m_trainSeed(trainSeed),
+      m_decoderOptions(std::move(decoderOptions))
 {
-    // The decoder shares the cores with the model running beside it (InferenceThreads).
+    // The decoders share the cores with the model running beside them (InferenceThreads).
+    const InferenceThreads split = share ? *share : inferenceThreads();
     if (m_decoderOptions.threads <= 0)
-        m_decoderOptions.threads = inferenceThreads().decoder;
-    m_thread = std::thread([this] { produce(); });
+        m_decoderOptions.threads = split.decoder;
+    const int producers = std::max(1, split.producers);
+    // The decoded-picture caches (which keep frames shared by neighbouring chunks) together stay as asked.
+    if (producers > 1)
+        m_decoderOptions.cacheMegabytes = std::max(32, m_decoderOptions.cacheMegabytes / producers);
+    capacity = std::max<size_t>(capacity, 1);
+    const size_t chunkLimit = trainSeed >= 0 ? 1 : std::max<size_t>(1, std::min(capacity / 2, kMaxChunk));
+    for (size_t i = 0; i < m_items.size();) {
+        size_t end = i + 1;
+        while (end < m_items.size() && end - i < chunkLimit && m_items[end].videoPath == m_items[i].videoPath)
+            ++end;
+        m_chunks.push_back({i, end});
+        i = end;
+    }
+    const size_t threads = std::max<size_t>(1, std::min<size_t>(size_t(producers), m_chunks.size()));
+    // Every producer has a chunk to work on, and about `capacity` clips wait decoded.
+    m_chunksAhead = std::max(threads + 1, capacity / chunkLimit);
+    for (size_t t = 0; t < threads; ++t)
+        m_threads.emplace_back([this] { produce(); });
 }
 
 ClipPrefetcher::~ClipPrefetcher()
 {
     stop();
-    m_thread.join();
+    for (std::thread& t : m_threads)
+        t.join();
 }
 
 void ClipPrefetcher::stop()
 {
-    m_stop = true;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex); // a waiter between its check and its wait still hears it
+        m_stop = true;
+    }
     m_changed.notify_all();
 }
 
 std::optional<DecodedClip> ClipPrefetcher::next()
 {
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_ready.empty() || m_finished || m_stop.load(); });
-    if (m_ready.empty())
-        return std::nullopt;
-    DecodedClip clip = std::move(m_ready.front());
-    m_ready.pop_front();
-    m_changed.notify_all();
-    return clip;
+    for (;;) {
+        if (m_stop.load() || m_nextToHand >= m_chunks.size())
+            return std::nullopt;
+        auto it = m_done.find(m_nextToHand);
+        if (it != m_done.end()) {
+            DecodedClip clip = std::move(it->second[m_handedInChunk]);
+            if (++m_handedInChunk == it->second.size()) {
+                m_done.erase(it);
+                ++m_nextToHand;
+                m_handedInChunk = 0;
+                m_changed.notify_all(); // room for a producer to take another chunk
+            }
+            return clip;
+        }
+        m_changed.wait(lock);
+    }
 }
 
 std::vector<DecodedClip> ClipPrefetcher::nextBatch(size_t count)
@@ -53,82 +95,73 @@ std::vector<DecodedClip> ClipPrefetcher::nextBatch(size_t count)
     return batch;
 }
 
-// Test-time clips of one video next to each other in the list go through the pipeline together
-// (ClipPipeline::testClips: frames shared by overlapping windows are decoded and prepared once); at
-// most this many, so the clips held before they are queued stay a few tens of MB.
-size_t ClipPrefetcher::chunkSize() const { return m_trainSeed >= 0 ? 1 : std::max<size_t>(1, std::min<size_t>(m_capacity / 2, 8)); }
-
 void ClipPrefetcher::produce()
 {
-    // Nothing thrown here may reach std::thread (std::terminate): an exception while decoding one item fails
-    // that item; one elsewhere (queueing) ends the stream with an error item, so the consumer sees why.
-    size_t i = 0;
+    OpenVideo open;
+    for (;;) {
+        size_t number = 0;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_changed.wait(lock, [this] {
+                return m_stop.load() || m_nextToTake >= m_chunks.size() || m_nextToTake < m_nextToHand + m_chunksAhead;
+            });
+            if (m_stop.load() || m_nextToTake >= m_chunks.size())
+                return;
+            number = m_nextToTake++;
+        }
+        try {
+            std::vector<DecodedClip> outs = decodeChunk(m_chunks[number], open);
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_done[number] = std::move(outs);
+        } catch (...) { // out of memory outside the decoding: the stream ends here rather than wait forever
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stop = true;
+        }
+        m_changed.notify_all();
+    }
+}
+
+std::vector<DecodedClip> ClipPrefetcher::decodeChunk(const Chunk& chunk, OpenVideo& open) const
+{
+    std::vector<DecodedClip> outs(chunk.end - chunk.begin);
+    for (size_t k = chunk.begin; k < chunk.end; ++k) {
+        outs[k - chunk.begin].index = k;
+        outs[k - chunk.begin].item = m_items[k];
+    }
+    const QString& path = m_items[chunk.begin].videoPath;
+    // Nothing thrown may reach std::thread (std::terminate): a throw fails this chunk's items, each named.
     try {
-        std::unique_ptr<VideoDecoder> decoder;
-        QString openPath, openError;
-        while (i < m_items.size() && !m_stop.load()) {
-            // The run of items [i, end) of one video decoded together.
-            size_t end = i + 1;
-            while (end < m_items.size() && end - i < chunkSize() && m_items[end].videoPath == m_items[i].videoPath)
-                ++end;
-            std::vector<DecodedClip> outs(end - i);
-            for (size_t k = i; k < end; ++k) {
-                outs[k - i].index = k;
-                outs[k - i].item = m_items[k];
-            }
-            const QString& path = m_items[i].videoPath;
-            try {
-                if (path != openPath) {
-                    decoder.reset();
-                    openPath = path;
-                    openError.clear();
-                    VideoResult<std::unique_ptr<VideoDecoder>> opened = VideoDecoder::open(path, m_decoderOptions);
-                    if (opened)
-                        decoder = std::move(opened.value());
-                    else
-                        openError = opened.error();
-                }
-                if (!decoder) {
-                    for (DecodedClip& out : outs)
-                        out.error = openError.isEmpty() ? path + ": cannot be opened" : openError;
-                } else {
-                    decodeRun(*decoder, outs);
-                }
-            } catch (const std::exception& e) {
-                // The decoder's state is unknown after a throw: the next item opens the video afresh.
-                decoder.reset();
-                openPath.clear();
-                for (DecodedClip& out : outs) {
-                    out.tensor = ClipTensor();
-                    out.error = path + ": " + QString::fromLocal8Bit(e.what());
-                }
-            }
-            for (DecodedClip& out : outs) {
-                std::unique_lock<std::mutex> lock(m_mutex);
-                m_changed.wait(lock, [this] { return m_ready.size() < m_capacity || m_stop.load(); });
-                if (m_stop.load())
-                    break;
-                m_ready.push_back(std::move(out));
-                ++i;
-                m_changed.notify_all();
-            }
+        if (path != open.path) {
+            open.decoder.reset();
+            open.path = path;
+            open.error.clear();
+            VideoResult<std::unique_ptr<VideoDecoder>> opened = VideoDecoder::open(path, m_decoderOptions);
+            if (opened)
+                open.decoder = std::move(opened.value());
+            else
+                open.error = opened.error();
+        }
+        if (!open.decoder) {
+            for (DecodedClip& out : outs)
+                out.error = open.error.isEmpty() ? path + ": cannot be opened" : open.error;
+        } else {
+            decodeRun(*open.decoder, outs);
+        }
+    } catch (const std::exception& e) {
+        // The decoder's state is unknown after a throw: the next chunk opens the video afresh.
+        open = OpenVideo{};
+        for (DecodedClip& out : outs) {
+            out.tensor = ClipTensor();
+            out.error = path + ": " + QString::fromLocal8Bit(e.what());
         }
     } catch (...) {
-        try {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            if (i < m_items.size() && !m_stop.load()) {
-                DecodedClip out;
-                out.index = i;
-                out.item = m_items[i];
-                out.error = m_items[i].videoPath + ": reading clips failed unexpectedly";
-                m_ready.push_back(std::move(out));
-            }
-        } catch (...) {
+        open = OpenVideo{};
+        for (DecodedClip& out : outs) {
+            out.tensor = ClipTensor();
+            out.error = path + ": reading clips failed unexpectedly";
         }
     }
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_finished = true;
-    m_changed.notify_all();
+    return outs;
 }
 
 void ClipPrefetcher::decodeRun(VideoDecoder& decoder, std::vector<DecodedClip>& outs) const

@@ -1,13 +1,17 @@
 #pragma once
-// Decoding overlaps with the model: a producer thread turns ClipItems into ClipTensors (own VideoDecoder,
-// reused across consecutive items of one video) and hands them over through a bounded queue, so while the
-// model works on batch n the producer decodes batch n+1. Torch-free.
+// Decoding overlaps with the model: producer threads turn ClipItems into ClipTensors and hand them over in item
+// order through a bounded window, so while the model works on batch n the producers decode the batches after it.
+// Items are cut into chunks (a run of items of one video, decoded together: ClipPipeline::testClips); each
+// producer takes the next chunk, with its own VideoDecoder kept open while its chunks stay in one video. Several
+// producers serve large machines (and GPUs), where one decoder cannot keep up with the model: they decode
+// different videos, or different stretches of one long video, side by side. Torch-free.
+#include "InferenceThreads.h"
 #include "WorkTypes.h"
 #include "video/ClipPipeline.h"
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -24,11 +28,13 @@ struct DecodedClip {
 
 class ClipPrefetcher {
 public:
-    // decoderOptions.threads 0: InferenceThreads' share of the cores.
+    // `share`: how the cores are split with the model (null: inferenceThreads(), a model on the CPU); its
+    // producers decode side by side, each with decoderOptions.threads frame threads (0: the share's).
     // trainSeed >= 0: training augmentation (seed mixes in the item index); < 0: test-time clips.
+    // `capacity`: about how many decoded clips may wait for the consumer (at least one chunk per producer).
     ClipPrefetcher(std::vector<ClipItem> items, ClipPipeline pipeline, size_t capacity, int64_t trainSeed = -1,
-                   DecoderOptions decoderOptions = {});
-    ~ClipPrefetcher();  // stops the producer
+                   DecoderOptions decoderOptions = {}, const InferenceThreads* share = nullptr);
+    ~ClipPrefetcher();  // stops the producers
     ClipPrefetcher(const ClipPrefetcher&) = delete;
     ClipPrefetcher& operator=(const ClipPrefetcher&) = delete;
 
@@ -37,23 +43,32 @@ public:
     // Up to `count` clips.
     std::vector<DecodedClip> nextBatch(size_t count);
     void stop();
+    int producerCount() const { return int(m_threads.size()); }
 
 private:
+    struct Chunk {
+        size_t begin = 0, end = 0; // items [begin, end)
+    };
+    struct OpenVideo; // a producer's decoder and the video it has open
     void produce();
-    size_t chunkSize() const;
+    std::vector<DecodedClip> decodeChunk(const Chunk& chunk, OpenVideo& open) const;
     void decodeRun(VideoDecoder& decoder, std::vector<DecodedClip>& outs) const;
 
     std::vector<ClipItem> m_items;
     ClipPipeline m_pipeline;
-    size_t m_capacity;
     int64_t m_trainSeed;
     DecoderOptions m_decoderOptions;
+    std::vector<Chunk> m_chunks;
+    size_t m_chunksAhead = 1;          // chunks taken but not yet handed out, at most
+
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<DecodedClip> m_ready;
-    bool m_finished = false;
+    size_t m_nextToTake = 0;           // chunk a producer takes next
+    size_t m_nextToHand = 0;           // chunk the consumer reads from
+    size_t m_handedInChunk = 0;        // clips of that chunk already handed out
+    std::map<size_t, std::vector<DecodedClip>> m_done; // decoded chunks by number
     std::atomic_bool m_stop{false};
-    std::thread m_thread;
+    std::vector<std::thread> m_threads;
 };
 
 } // namespace mas::worker

@@ -11,7 +11,8 @@ Result<ClipScores> scoreLabelledClips(model::ManetModel& model, const ClipPipeli
                                       const DecoderOptions& decoder)
 {
     ClipScores scores;
-    ClipPrefetcher prefetcher(items, ClipPipeline(pipeline), size_t(std::max(batchSize, 1)) * 2, -1, decoder);
+    const InferenceThreads share = inferenceThreadsBeside(model);
+    ClipPrefetcher prefetcher(items, ClipPipeline(pipeline), size_t(std::max(batchSize, 1)) * 2, -1, decoder, &share);
     Status failure;
     const bool complete = forEachClipBatch(prefetcher, size_t(std::max(batchSize, 1)), context, [&](ClipBatch& batch) {
         if (!batch.clips.empty()) {

@@ -1,20 +1,27 @@
 #pragma once
-// How the cores are shared between the model and the clip decoder when both run at once (pre-label,
-// classify, evaluate, feature caching): the decoder runs on its own thread, ahead of the model, and
-// each uses a thread pool of its own. Torch-free.
+// How the cores are shared between the model and the clip decoders when both run at once (pre-label,
+// classify, evaluate, feature caching): the decoders run on threads of their own, ahead of the model, and
+// each side uses a thread pool of its own. Torch-free.
+#include "ManetModel.h"
+
 namespace mas::worker {
 
 struct InferenceThreads {
-    int model = 1;   // intra-op threads of the model
-    int decoder = 1; // FFmpeg frame threads of the clip decoder
+    int model = 1;     // intra-op threads of the model
+    int decoder = 1;   // FFmpeg frame threads of each clip decoder
+    int producers = 1; // clip decoders working side by side (ClipPrefetcher), each on its own videos or stretch
 };
 
 // `cores`: the machine's (0: ask the system); `modelThreads`/`decoderThreads` > 0: the user's choice, kept.
 // On the CPU, decoding a real 1080p clip's reference frames costs about 0.17 CPU-s and MANet-50's forward
-// pass about 0.38 (bench_prelabel, 2 cores): decoding wants ~30% of the machine. The model gets every
-// core and the decoder one thread on 2 cores (they overlap; passive OpenMP waits let the model's idle
-// threads give way), else 30% of the cores as frame threads (at least 2): oversubscribed on purpose,
-// since each side idles while it waits for the other.
-InferenceThreads inferenceThreads(int cores = 0, int modelThreads = 0, int decoderThreads = 0);
+// pass about 0.6 CPU-s (bench_prelabel, 2 cores): decoding wants ~25-30% of the machine. The model gets every
+// core (they overlap; passive OpenMP waits let the model's idle threads give way). The decoding share is 1
+// thread on 2 cores, else 30% of the cores (at least 2), spent as producers of 2 frame threads each: H.264
+// frame threads stop scaling after a few and add a frame of delay each, while producers on different videos
+// (or stretches of one) scale with the cores. `modelOnGpu`: the model needs a core to feed the GPU and
+// decoding gets the rest, since a GPU runs MANet-50 far faster than one decoder delivers clips.
+InferenceThreads inferenceThreads(int cores = 0, int modelThreads = 0, int decoderThreads = 0, bool modelOnGpu = false);
+// The split beside a loaded model, on the device it uses.
+InferenceThreads inferenceThreadsBeside(const model::ManetModel& model);
 
 } // namespace mas::worker

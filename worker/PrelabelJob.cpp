@@ -89,7 +89,8 @@ Status PrelabelJob::runClips(JobContext& context, ProjectData& data, LoadedModel
     context.setStage("pre-labeling with " + model.version.name);
     const std::vector<int> bodyParts = classToBodyPartFor(model.version, model.model.config().numClasses);
     const size_t batchSize = size_t(std::max(m_options.batchSize, 1));
-    ClipPrefetcher prefetcher(todo, ClipPipeline(model.pipeline), batchSize * 2, -1, m_options.decoder);
+    const InferenceThreads share = inferenceThreadsBeside(model.model);
+    ClipPrefetcher prefetcher(todo, ClipPipeline(model.pipeline), batchSize * 2, -1, m_options.decoder, &share);
     Status failure;
     BatchLoopStats stats;
     double forwardSeconds = 0;
@@ -158,6 +159,7 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
     };
     std::vector<Plan> plans;
     int64_t total = 0, skipped = 0;
+    const InferenceThreads share = inferenceThreadsBeside(model.model);
     // Planning indexes every video; the index is kept in the project's cache (where the player keeps its
     // own), so decoding the windows below loads it instead of reading an hour of packets a second time.
     DecoderOptions decoderOptions = m_options.decoder;
@@ -194,7 +196,8 @@ Status PrelabelJob::runWindows(JobContext& context, ProjectData& data, LoadedMod
         std::vector<ClipItem> items;
         for (const auto& [start, end] : plan.windows)
             items.push_back({ClipItem::fileKey(plan.video, start, end), plan.video, start, end, -1, {}});
-        ClipPrefetcher prefetcher(items, ClipPipeline(model.pipeline), size_t(m_options.batchSize) * 2, -1, decoderOptions);
+        ClipPrefetcher prefetcher(items, ClipPipeline(model.pipeline), size_t(m_options.batchSize) * 2, -1, decoderOptions,
+                                  &share);
         std::vector<WindowProbabilities> windows;
         Status failure;
         const bool complete = forEachClipBatch(prefetcher, size_t(std::max(m_options.batchSize, 1)), context, [&](ClipBatch& batch) {

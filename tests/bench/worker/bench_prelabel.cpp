@@ -266,6 +266,8 @@ int benchLongFootage(const QString& folder, const QString& checkpoint, const QCo
     po.device = model::Device::Cpu;
     po.batchSize = args.value("batch").toInt();
     po.slidingWindow = true;
+    if (args.isSet("decoder-cache"))
+        po.decoder.cacheMegabytes = args.value("decoder-cache").toInt();
     po.videos = {video};
     PrelabelJob job(StoreProjectData::factory(*created.value()), po);
     JobControl control;
@@ -321,6 +323,7 @@ int main(int argc, char** argv)
                      {"long-seconds", "length of the long footage", "S", "3600"},
                      {"long-windows", "windows timed on it", "N", "240"},
                      {"long-video", "use this long video instead of making one", "FILE"},
+                     {"decoder-cache", "decoded-picture cache of the sliding-window decoder", "MB"},
                      {"skip-processes", "no whole-process runs"},
                      {"skip-inprocess", "no in-process stages"},
                      {"skip-long", "no sliding windows"}});
