@@ -16,6 +16,8 @@
 // command is made); its undo and later redos use the version this client's last write of the row
 // left (EditContext::segmentVersion). A teammate's change in between is refused naming them, the
 // step leaves the stack and the views reload (EditFailureMessage.h says what the user reads).
+// Limit: once the user has made a new edit of that row on top of the teammate's change (the views
+// showed it), undoing an older step of the same row is no longer refused.
 #include "commands/EditContext.h"
 
 #include <QHash>
