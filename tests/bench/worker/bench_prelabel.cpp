@@ -162,9 +162,12 @@ int benchProcesses(const QStringList& videos, const QString& checkpoint, const Q
 int benchInProcess(const QStringList& videos, const QString& checkpoint, const QCommandLineParser& args)
 {
     const int batch = args.value("batch").toInt();
+    QElapsedTimer loadClock;
+    loadClock.start();
     model::Result<model::ManetModel> m = model::ManetModel::fromCheckpoint(checkpoint.toStdString(), model::Device::Cpu);
     if (!m)
         return std::fprintf(stderr, "%s\n", m.error().c_str()), 1;
+    const double loadAlone = loadClock.nsecsElapsed() / 1e9;
     const InferenceThreads threads = inferenceThreads();
     model::ManetModel::setThreads(threads.model);
     const ClipPipeline pipeline(pipelineFromMetadata(m->metadataJson(), m->config().segments));
@@ -187,8 +190,9 @@ int benchInProcess(const QStringList& videos, const QString& checkpoint, const Q
     for (const DecodedClip& c : decoded)
         if (!c.error.isEmpty())
             return std::fprintf(stderr, "%s\n", qPrintable(c.error)), 1;
-    std::printf("in this process (%d model threads, %d decoder thread(s) of %d cores):\n", threads.model, threads.decoder,
-                QThread::idealThreadCount());
+    std::printf("in this process (%d model threads, %d decoder(s) of %d thread(s), %d cores):\n", threads.model,
+                threads.producers, threads.decoder, QThread::idealThreadCount());
+    std::printf("  model load alone     %6.2f s\n", loadAlone);
     std::printf("  decoding alone       %6.2f s  %5.2f videos/s  (CPU %.2f s a video; %d decoder thread(s))\n", decodeSeconds,
                 videos.size() / decodeSeconds, decodeCpu / videos.size(), threads.decoder);
     // Of which opening a video (its frame index, probe, demuxer and decoder).
@@ -237,7 +241,12 @@ int benchInProcess(const QStringList& videos, const QString& checkpoint, const Q
     const double e2e = figures.videos / figures.runSeconds;
     std::printf("  classify end to end  %6.2f s  %5.2f videos/s  (model %.2f s, waiting for frames %.2f s; load %.2f s apart)\n",
                 figures.runSeconds, e2e, figures.modelSeconds, figures.waitSeconds, figures.loadSeconds);
-    std::printf("  end to end / model alone (batch %d): %.2fx (goal >= 0.9x)\n", batch, e2e / modelOnly);
+    // classify decodes the first videos while the weights load, so its run alone flatters it: the goal is
+    // judged with the load on both sides.
+    const double wholeCall = figures.loadSeconds + figures.runSeconds;
+    const double modelWhole = loadAlone + videos.size() / modelOnly;
+    std::printf("  end to end / model alone (batch %d): %.2fx without the load, %.2fx with it (%.2f s vs %.2f s; goal >= 0.9x)\n",
+                batch, e2e / modelOnly, modelWhole / wholeCall, wholeCall, modelWhole);
     return 0;
 }
 
