@@ -36,7 +36,9 @@ Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const
         model::ManetModel::setThreads(options.threads);
     const model::Device device = deviceFromName(options.device);
     const bool onGpu = device == model::Device::Cuda || (device == model::Device::Auto && model::ManetModel::cudaAvailable());
-    const InferenceThreads share = inferenceThreads(0, options.threads, options.decoderThreads, onGpu);
+    InferenceThreads share = inferenceThreads(0, options.threads, options.decoderThreads, onGpu);
+    if (options.decoders > 0)
+        share.producers = options.decoders;
     DecoderOptions decoderOptions;
     decoderOptions.threads = share.decoder;
     decoderOptions.cacheMegabytes = 32; // each frame is taken once

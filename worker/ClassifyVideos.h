@@ -20,7 +20,8 @@ struct ClassifyOptions {
     bool bfloat16 = false;
     int batch = 4;                      // videos per model call (the next ones decode meanwhile)
     int threads = 0;                    // model threads (0: all cores)
-    int decoderThreads = 0;             // decoder threads (0: InferenceThreads' choice)
+    int decoderThreads = 0;             // threads of each decoder (0: InferenceThreads' choice)
+    int decoders = 0;                   // decoders side by side (0: InferenceThreads' choice)
 };
 
 // Where the time of a classify run went (for `classify --timings` and bench_prelabel).

@@ -11,10 +11,11 @@ InferenceThreads inferenceThreads(int cores, int modelThreads, int decoderThread
     if (cores <= 0)
         cores = std::max(1, QThread::idealThreadCount());
     InferenceThreads t;
-    const int decodingShare = modelOnGpu ? std::max(1, cores - 1) : (cores <= 2 ? 1 : std::max(2, cores * 3 / 10));
+    const int decodingShare =
+        cores == 1 ? 1 : (modelOnGpu ? std::max(2, cores - 2) : std::max(2, cores * 3 / 10));
     t.model = modelThreads > 0 ? modelThreads : (modelOnGpu ? std::min(cores, 2) : cores);
-    t.decoder = decoderThreads > 0 ? decoderThreads : std::min(decodingShare, 2);
-    t.producers = std::max(1, decodingShare / std::max(1, t.decoder));
+    t.decoder = decoderThreads > 0 ? decoderThreads : 1;
+    t.producers = std::max(1, decodingShare / t.decoder);
     return t;
 }
 

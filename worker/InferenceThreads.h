@@ -13,13 +13,14 @@ struct InferenceThreads {
 };
 
 // `cores`: the machine's (0: ask the system); `modelThreads`/`decoderThreads` > 0: the user's choice, kept.
-// On the CPU, decoding a real 1080p clip's reference frames costs about 0.17 CPU-s and MANet-50's forward
-// pass about 0.6 CPU-s (bench_prelabel, 2 cores): decoding wants ~25-30% of the machine. The model gets every
-// core (they overlap; passive OpenMP waits let the model's idle threads give way). The decoding share is 1
-// thread on 2 cores, else 30% of the cores (at least 2), spent as producers of 2 frame threads each: H.264
-// frame threads stop scaling after a few and add a frame of delay each, while producers on different videos
-// (or stretches of one) scale with the cores. `modelOnGpu`: the model needs a core to feed the GPU and
-// decoding gets the rest, since a GPU runs MANet-50 far faster than one decoder delivers clips.
+// On the CPU, decoding a real 1080p clip's reference frames costs about 0.14 CPU-s and MANet-50's forward
+// pass about 0.4 CPU-s (bench_prelabel, 2 cores): decoding wants ~25-30% of the machine. The model gets every
+// core; decoding gets 30% of them (at least 2 decoders), as decoders of one thread each: H.264 frame threads
+// gave nothing on these clips (bench_prelabel, classify --decoder-threads 2), while decoders on different
+// videos (or stretches of one) scale with the cores. On 2 cores the 2 decoders oversubscribe on purpose: they
+// run while the model waits between batches (passive OpenMP waits let its idle threads give way), which
+// halved that wait. `modelOnGpu`: the model needs a core or two to feed the GPU and decoding gets the rest,
+// since a GPU runs MANet-50 far faster than one decoder delivers clips.
 InferenceThreads inferenceThreads(int cores = 0, int modelThreads = 0, int decoderThreads = 0, bool modelOnGpu = false);
 // The split beside a loaded model, on the device it uses.
 InferenceThreads inferenceThreadsBeside(const model::ManetModel& model);

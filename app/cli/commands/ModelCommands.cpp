@@ -216,7 +216,8 @@ const QVector<CliOption> kClassifyOptions{
     {"--bf16", "", "", "CPU inference in bfloat16"},
     {"--batch", "N", "4", "videos per model call (the next ones decode meanwhile)"},
     {"--threads", "N", "0", "model threads (0: all cores)"},
-    {"--decoder-threads", "N", "0", "video decoder threads (0: 1 on 2 cores, else 30% of the cores)"},
+    {"--decoders", "N", "0", "videos decoded side by side (0: 30% of the cores, at least 2)"},
+    {"--decoder-threads", "N", "0", "threads of each video decoder (0: 1)"},
     {"--timings", "", "", "say where the time went (model load, model, waiting for frames) on stderr"},
     {"--json", "", "", "print the results as JSON"},
 };
@@ -236,9 +237,10 @@ int runClassify(CliContext& ctx)
     options.batch = o.value("--batch").toInt();
     options.threads = o.value("--threads").toInt();
     options.decoderThreads = o.value("--decoder-threads").toInt();
+    options.decoders = o.value("--decoders").toInt();
     const bool json = o.has("--json");
     if (options.checkpoint.isEmpty() || o.positional.isEmpty() || options.top < 1 || options.batch < 1
-        || options.threads < 0 || options.decoderThreads < 0)
+        || options.threads < 0 || options.decoderThreads < 0 || options.decoders < 0)
         return fail(ctx, "usage: classify VIDEO... --model FILE [--depth N] [--top 5] [--device cpu|cuda] [--bf16] [--json]",
                     UsageError);
     const Taxonomy& taxonomy = Taxonomy::builtinMa52();

@@ -168,7 +168,9 @@ int benchInProcess(const QStringList& videos, const QString& checkpoint, const Q
     if (!m)
         return std::fprintf(stderr, "%s\n", m.error().c_str()), 1;
     const double loadAlone = loadClock.nsecsElapsed() / 1e9;
-    const InferenceThreads threads = inferenceThreads();
+    InferenceThreads threads = inferenceThreads();
+    if (args.isSet("decoders"))
+        threads.producers = args.value("decoders").toInt();
     model::ManetModel::setThreads(threads.model);
     const ClipPipeline pipeline(pipelineFromMetadata(m->metadataJson(), m->config().segments));
     std::vector<ClipItem> items;
@@ -181,7 +183,7 @@ int benchInProcess(const QStringList& videos, const QString& checkpoint, const Q
     double cpu = cpuSeconds(RUSAGE_SELF);
     t.start();
     {
-        ClipPrefetcher prefetcher(items, pipeline, 4);
+        ClipPrefetcher prefetcher(items, pipeline, 4, -1, {}, &threads);
         while (std::optional<DecodedClip> c = prefetcher.next())
             decoded.push_back(std::move(*c));
     }
@@ -234,6 +236,7 @@ int benchInProcess(const QStringList& videos, const QString& checkpoint, const Q
     o.checkpoint = checkpoint;
     o.device = "cpu";
     o.batch = batch;
+    o.decoders = threads.producers;
     ClassifyFigures figures;
     Result<QVector<ClassifiedVideo>> done = classifyVideos(videos, o, {}, nullptr, &figures);
     if (!done)
@@ -333,6 +336,7 @@ int main(int argc, char** argv)
                      {"long-windows", "windows timed on it", "N", "240"},
                      {"long-video", "use this long video instead of making one", "FILE"},
                      {"decoder-cache", "decoded-picture cache of the sliding-window decoder", "MB"},
+                     {"decoders", "videos decoded side by side (in-process stages and classify)", "N"},
                      {"skip-processes", "no whole-process runs"},
                      {"skip-inprocess", "no in-process stages"},
                      {"skip-long", "no sliding windows"}});
