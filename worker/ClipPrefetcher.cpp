@@ -40,8 +40,8 @@ ClipPrefetcher::ClipPrefetcher(std::vector<ClipItem> items, ClipPipeline pipelin
         i = end;
     }
     const size_t threads = std::max<size_t>(1, std::min<size_t>(size_t(producers), m_chunks.size()));
-    // Every producer has a chunk to work on, and about `capacity` clips wait decoded.
-    m_chunksAhead = std::max(threads + 1, capacity / chunkLimit);
+    m_capacity = capacity;
+    m_producers = threads;
     for (size_t t = 0; t < threads; ++t)
         m_threads.emplace_back([this] { produce(); });
 }
@@ -75,8 +75,8 @@ std::optional<DecodedClip> ClipPrefetcher::next()
                 m_done.erase(it);
                 ++m_nextToHand;
                 m_handedInChunk = 0;
-                m_changed.notify_all(); // room for a producer to take another chunk
             }
+            m_changed.notify_all(); // room for a producer to take another chunk
             return clip;
         }
         m_changed.wait(lock);
@@ -95,6 +95,16 @@ std::vector<DecodedClip> ClipPrefetcher::nextBatch(size_t count)
     return batch;
 }
 
+// mutex held. The next chunk may be decoded when its clips, with those before it not yet handed out, stay within
+// the capacity; each producer may always hold one chunk (a chunk can be larger than the capacity allows).
+bool ClipPrefetcher::mayTakeNext() const
+{
+    if (m_nextToTake < m_nextToHand + m_producers)
+        return true;
+    const size_t nextItem = m_chunks[m_nextToHand].begin + m_handedInChunk;
+    return m_chunks[m_nextToTake].end - nextItem <= m_capacity;
+}
+
 void ClipPrefetcher::produce()
 {
     OpenVideo open;
@@ -102,9 +112,7 @@ void ClipPrefetcher::produce()
         size_t number = 0;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
-            m_changed.wait(lock, [this] {
-                return m_stop.load() || m_nextToTake >= m_chunks.size() || m_nextToTake < m_nextToHand + m_chunksAhead;
-            });
+            m_changed.wait(lock, [this] { return m_stop.load() || m_nextToTake >= m_chunks.size() || mayTakeNext(); });
             if (m_stop.load() || m_nextToTake >= m_chunks.size())
                 return;
             number = m_nextToTake++;

@@ -50,6 +50,7 @@ private:
         size_t begin = 0, end = 0; // items [begin, end)
     };
     struct OpenVideo; // a producer's decoder and the video it has open
+    bool mayTakeNext() const;
     void produce();
     std::vector<DecodedClip> decodeChunk(const Chunk& chunk, OpenVideo& open) const;
     void decodeRun(VideoDecoder& decoder, std::vector<DecodedClip>& outs) const;
@@ -59,7 +60,8 @@ private:
     int64_t m_trainSeed;
     DecoderOptions m_decoderOptions;
     std::vector<Chunk> m_chunks;
-    size_t m_chunksAhead = 1;          // chunks taken but not yet handed out, at most
+    size_t m_capacity = 1;             // clips decoded (or being decoded) ahead of the consumer, about
+    size_t m_producers = 1;
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
