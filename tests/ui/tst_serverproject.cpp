@@ -259,9 +259,13 @@ private Q_SLOTS:
         const auto segment = segmentAt(335);
         QVERIFY(segment.has_value());
         clickQueueRow(segment->id);
+        const int queued = queue().model()->totalRows();
         QString error;
         QVERIFY2(m_pg->stopServer(&error), qPrintable(error));
         typeNote(QStringLiteral("typed while the server restarts"));
+        // The review queue keeps the clips it last read (the refused edit reloads every view).
+        QCOMPARE(queue().model()->totalRows(), queued);
+        QVERIFY(queue().model()->rowOfSegment(segment->id) >= 0);
         QVERIFY2(statusMessage().startsWith(QStringLiteral("Cannot reach postgresql://")), qPrintable(statusMessage()));
         QVERIFY2(statusMessage().startsWith(QStringLiteral("Cannot reach %1 — your edit was not saved").arg(m_url)),
                  qPrintable(statusMessage()));
@@ -272,6 +276,10 @@ private Q_SLOTS:
         window->workspace()->remoteEdits().checkConnection(); // what the periodic check says meanwhile
         QVERIFY2(statusMessage().startsWith(QStringLiteral("Cannot reach ")), qPrintable(statusMessage()));
         QVERIFY2(statusMessage().endsWith(QStringLiteral("— edits are not saved until it answers again")), qPrintable(statusMessage()));
+        queue().reload(); // as a teammate's edit or a filter change would: it keeps the clips and says so
+        QCOMPARE(queue().model()->totalRows(), queued);
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("clipCount"))->text(),
+                 QStringLiteral("%1 clip(s), as last read").arg(queued));
 
         QVERIFY2(m_pg->startServer(&error), qPrintable(error));
         typeNote(QStringLiteral("typed after the restart"));
@@ -281,6 +289,8 @@ private Q_SLOTS:
         // Alice's window hears bob again once its periodic check has reconnected.
         window->workspace()->remoteEdits().checkConnection();
         QCOMPARE(statusMessage(), QStringLiteral("Connected to team (local socket) again"));
+        QTRY_COMPARE_WITH_TIMEOUT(window->findChild<QLabel*>(QStringLiteral("clipCount"))->text(),
+                                  QStringLiteral("%1 clip(s)").arg(queued), 2000);
         QVERIFY(m_bob->updateSegment(segment->id, segment->startFrame, segment->endFrame, QStringLiteral("bob after restart")));
         QTRY_COMPARE_WITH_TIMEOUT(window->findChild<QLineEdit*>(QStringLiteral("segmentNote"))->text(),
                                   QStringLiteral("bob after restart"), 2000);

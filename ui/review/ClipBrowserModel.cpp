@@ -131,12 +131,18 @@ bool ClipBrowserModel::ensureFetched(int row)
 bool ClipBrowserModel::setFilter(const store::ClipFilter& filter)
 {
     m_filter = filter;
+    m_rowsMatchFilter = false;
     return reload();
 }
 
 bool ClipBrowserModel::reload()
 {
     auto rows = m_store.clipRows(m_filter);
+    if (!rows.ok() && m_rowsMatchFilter) {
+        m_lastError = rows.error();
+        return false;
+    }
+    m_rowsMatchFilter = rows.ok();
     beginResetModel();
     m_pendingChanged.clear();
     if (!rows.ok()) {

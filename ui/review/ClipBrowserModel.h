@@ -40,7 +40,8 @@ public:
     void fetchMore(const QModelIndex& parent) override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
-    // Re-reads the rows matching the filter (and keeps the order). False with lastError() on failure.
+    // Re-reads the rows matching the filter (and keeps the order). False with lastError() on failure; the
+    // rows shown stay when they match the filter (a server project's server may be back in a moment).
     bool reload();
     bool setFilter(const store::ClipFilter& filter);
     const store::ClipFilter& filter() const { return m_filter; }
@@ -79,6 +80,7 @@ private:
     QSet<store::Id> m_pendingChanged;
     bool m_flushQueued = false;
     QString m_lastError;
+    bool m_rowsMatchFilter = false; // the rows held were read with m_filter
 };
 
 } // namespace mas::ui

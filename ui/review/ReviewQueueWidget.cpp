@@ -63,6 +63,7 @@ ReviewQueueWidget::ReviewQueueWidget(EditContext& context, QUndoStack* undoStack
     m_table->installEventFilter(this);
     layout->addWidget(m_table, 1);
     m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("clipCount"));
     layout->addWidget(m_count);
 
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
@@ -268,6 +269,7 @@ void ReviewQueueWidget::reload()
     updateMyWork();
     if (!m_model->reload())
         Q_EMIT statusMessage(m_model->lastError());
+    updateCount();
     if (m_model->rowCount() > 0 && !m_table->currentIndex().isValid())
         selectRow(0);
 }
@@ -279,6 +281,7 @@ void ReviewQueueWidget::refreshKeepingPlace()
     updateMyWork();
     if (!m_model->reload())
         Q_EMIT statusMessage(m_model->lastError());
+    updateCount();
     const int row = shown ? m_model->rowOfSegment(shown) : -1;
     if (row >= 0)
         selectRow(row);
@@ -298,7 +301,11 @@ void ReviewQueueWidget::rememberSeenLabels()
 
 void ReviewQueueWidget::updateCount()
 {
-    m_count->setText(tr("%n clip(s)", nullptr, m_model->totalRows()));
+    // While the store cannot be read (a server restarting) the rows last read stay, and the count says so.
+    const QString error = m_model->lastError();
+    m_count->setText(error.isEmpty() ? tr("%n clip(s)", nullptr, m_model->totalRows())
+                                     : tr("%n clip(s), as last read", nullptr, m_model->totalRows()));
+    m_count->setToolTip(error);
 }
 
 store::Id ReviewQueueWidget::currentSegment() const
