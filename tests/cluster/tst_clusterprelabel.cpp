@@ -24,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ProgramRun.h"
+
 #include <algorithm>
 #include <cmath>
 #include <csignal>
@@ -32,34 +34,10 @@ using namespace mas;
 
 namespace {
 
+using CliRun = mas::test::ProgramRun;
+using mas::test::runCli;
+
 constexpr int kShards = 4;
-
-struct CliRun {
-    int exitCode = -1;
-    QString out, err;
-};
-
-CliRun runCli(const QStringList& args, int timeoutMs = 240000)
-{
-    QProcess p;
-    p.start(QStringLiteral(MASTUDIO_CLI), args);
-    CliRun r;
-    if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit) {
-        r.err = "did not finish: " + p.errorString();
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QString describe(const CliRun& r)
-{
-    return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
 
 bool copyFolder(const QString& from, const QString& to)
 {
@@ -220,15 +198,15 @@ void TestClusterPrelabel::initTestCase()
     QVERIFY(m->saveCheckpoint(checkpoint.toStdString(), R"({"input_size": 32, "short_side": 36})").ok());
     // Once, before any shard: shards use a version already in the project.
     const CliRun imported = runCli({"model", "import", project, checkpoint, "--name", "tiny", "--activate"});
-    QVERIFY2(imported.exitCode == 0, qPrintable(describe(imported)));
+    QVERIFY2(imported.exitCode == 0, qPrintable(imported.describe()));
     const CliRun split = runCli({"split", project, "--ratios", "0.5,0.25,0.25", "--seed", "0", "--name", "main"});
-    QVERIFY2(split.exitCode == 0, qPrintable(describe(split)));
+    QVERIFY2(split.exitCode == 0, qPrintable(split.describe()));
 
     m_oneProcess = copyOfTemplate("one_process");
     QElapsedTimer t;
     t.start();
     const CliRun one = runCli(QStringList{"prelabel", m_oneProcess} + prelabelArgs() + QStringList{"--threads", "2"});
-    QVERIFY2(one.exitCode == 0, qPrintable(describe(one)));
+    QVERIFY2(one.exitCode == 0, qPrintable(one.describe()));
     qInfo("one process (2 torch threads) on a %s: %.1f s (its own pre-label time: %s s)", m_pg ? "server project" : ".mas file",
           t.elapsed() / 1000.0, qPrintable(QRegularExpression("time: +([0-9.]+) s").match(one.out).captured(1)));
     QString error;
@@ -244,7 +222,7 @@ QString TestClusterPrelabel::copyOfTemplate(const QString& name)
         const QString url = m_pg->url(name);
         const CliRun push = runCli({"project", "push", m_template + "/project.mas", url});
         if (push.exitCode != 0) {
-            qWarning("project push: %s", qPrintable(describe(push)));
+            qWarning("project push: %s", qPrintable(push.describe()));
             return {};
         }
         return url;
@@ -281,7 +259,7 @@ QString TestClusterPrelabel::runLocalShards(const QString& project, const QStrin
     for (int k = 0; k < kShards; ++k) {
         const CliRun r = runCli(QStringList{"prelabel", project, "--shard", QString("%1/%2").arg(k).arg(kShards)} + extra);
         if (r.exitCode != 0)
-            return QString("shard %1: %2").arg(k).arg(describe(r));
+            return QString("shard %1: %2").arg(k).arg(r.describe());
     }
     return {};
 }
@@ -328,7 +306,7 @@ void TestClusterPrelabel::cliRefusesWhatShardsCannotShare()
     QVERIFY2(both.err.contains("--merge"), qPrintable(both.err));
     // An empty shard (N larger than the videos) does nothing and says so.
     const CliRun empty = runCli({"prelabel", project, "--shard", "999/1000", "--device", "cpu"});
-    QVERIFY2(empty.exitCode == 0, qPrintable(describe(empty)));
+    QVERIFY2(empty.exitCode == 0, qPrintable(empty.describe()));
     QVERIFY2(empty.out.contains("shard:         999/1000 (0 of "), qPrintable(empty.out));
     QString error;
     QCOMPARE(countWithPredictions(snapshot(project, &error)), 0);
@@ -340,9 +318,9 @@ void TestClusterPrelabel::windowsShardSlidesOverItsVideosOnly()
     QVERIFY(!project.isEmpty());
     // --videos naming only another shard's video: this shard has nothing to do (and must not take all of its own).
     const CliRun none = runCli(QStringList{"prelabel", project, "--windows", "--videos", "4", "--shard", "2/4"} + prelabelArgs());
-    QVERIFY2(none.exitCode == 0 && none.out.contains("windows:       0 "), qPrintable(describe(none)));
+    QVERIFY2(none.exitCode == 0 && none.out.contains("windows:       0 "), qPrintable(none.describe()));
     const CliRun mine = runCli(QStringList{"prelabel", project, "--windows", "--shard", "2/4"} + prelabelArgs());
-    QVERIFY2(mine.exitCode == 0, qPrintable(describe(mine)));
+    QVERIFY2(mine.exitCode == 0, qPrintable(mine.describe()));
     Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(project, store::OpenMode::ReadOnly);
     QVERIFY2(s, qPrintable(s.error()));
     const store::Id version = s.value()->activeModelVersion()->id;
@@ -411,7 +389,7 @@ void TestClusterPrelabel::shardsOnSlurmEqualOneProcess()
 
     // A shard run again finds all its work done and changes nothing.
     const CliRun again = runCli(QStringList{"prelabel", project, "--shard", "1/4"} + prelabelArgs());
-    QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+    QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
     const QRegularExpressionMatch counts = QRegularExpression("clips: +(\\d+) \\((\\d+) already").match(again.out);
     QVERIFY2(counts.hasMatch() && counts.captured(1) == counts.captured(2) && counts.captured(1).toInt() > 0, qPrintable(again.out));
     QCOMPARE(difference(m_reference, snapshot(project, &error)), QString());
@@ -514,7 +492,7 @@ void TestClusterPrelabel::cancelledSlurmTaskResubmittedCompletes()
 void TestClusterPrelabel::shardedEvaluateMergesToOneProcessFigures()
 {
     const CliRun one = runCli({"evaluate", m_oneProcess, "--plan", "main", "--split", "train", "--device", "cpu", "--json"});
-    QVERIFY2(one.exitCode == 0, qPrintable(describe(one)));
+    QVERIFY2(one.exitCode == 0, qPrintable(one.describe()));
     const QJsonObject reference = QJsonDocument::fromJson(one.out.toUtf8()).object().value("evaluation").toObject();
     QVERIFY2(reference.value("classes").toObject().value("count").toInt() > 0, qPrintable(one.out));
 
@@ -535,7 +513,7 @@ void TestClusterPrelabel::shardedEvaluateMergesToOneProcessFigures()
         QVERIFY(task.waitForFinished(240000));
         const CliRun r{task.exitCode(), QString::fromUtf8(task.readAllStandardOutput()),
                        QString::fromUtf8(task.readAllStandardError())};
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.out.contains(QString("mastudio-evaluate: shard %1/%2").arg(k).arg(kShards)), qPrintable(r.out));
         QVERIFY2(r.out.contains("nothing stored on the version yet"), qPrintable(r.out));
         if (k == 1) { // three of four: the merge refuses
@@ -545,7 +523,7 @@ void TestClusterPrelabel::shardedEvaluateMergesToOneProcessFigures()
         }
     }
     const CliRun merged = runCli({"evaluate", project, "--split", "train", "--merge", "--partials", partials, "--json"});
-    QVERIFY2(merged.exitCode == 0, qPrintable(describe(merged)));
+    QVERIFY2(merged.exitCode == 0, qPrintable(merged.describe()));
     const QJsonObject figures = QJsonDocument::fromJson(merged.out.toUtf8()).object().value("evaluation").toObject();
     QCOMPARE(figures.value("shards").toInt(), kShards);
     for (const char* level : {"classes", "body_parts"}) {

@@ -1,6 +1,7 @@
 // The exchange verbs as a user runs them: the built mastudio-cli importing lists, CSV with a second
 // annotator and predictions, planning a split, exporting every format, and measuring agreement;
 // exit codes and messages checked.
+#include "ProgramRun.h"
 #include "TestSupport.h"
 
 #include <QFile>
@@ -10,26 +11,12 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
+using Run = mas::test::ProgramRun;
 
+// Runs in `dir`, as a user would with relative paths.
 Run cli(const QStringList& args, const QString& dir)
 {
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.start(QStringLiteral(MASTUDIO_CLI), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        r.err = "timed out: " + args.join(' ');
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return mas::test::runCli(args, 120000, dir);
 }
 
 void writeText(const QString& path, const QString& text)
@@ -47,7 +34,7 @@ QString readText(const QString& path)
 
 } // namespace
 
-#define RUN_OK(r) QVERIFY2((r).code == 0, qPrintable(QString("exit %1\n%2\n%3").arg((r).code).arg((r).out, (r).err)))
+#define RUN_OK(r) QVERIFY2((r).exitCode == 0, qPrintable(QString("exit %1\n%2\n%3").arg((r).exitCode).arg((r).out, (r).err)))
 
 class TestExchangeCli : public QObject {
     Q_OBJECT
@@ -94,7 +81,7 @@ private Q_SLOTS:
         QVERIFY2(agreement.contains("clip,overall,,,24,"), qPrintable(agreement)); // 24 clips rated by both
 
         // Split by participant, saved by name.
-        QCOMPARE(cli({"split", "p.mas", "--ratios", "0.7,0.15"}, d).code, 2);
+        QCOMPARE(cli({"split", "p.mas", "--ratios", "0.7,0.15"}, d).exitCode, 2);
         r = cli({"split", "p.mas", "--ratios", "0.5,0.25,0.25", "--seed", "3", "--name", "half", "--csv", "split.csv"}, d);
         RUN_OK(r);
         QVERIFY2(r.out.contains("saved split plan \"half\"") && r.out.contains("leakage: none"), qPrintable(r.out));
@@ -121,7 +108,7 @@ private Q_SLOTS:
                        "body_pred_1,body_pred_2,body_pred_3,body_pred_4,body_pred_5\r\n"
                        "0001_00_0001.mp4,0,1,2,3,4,0,0,0,0,0\r\n";
         writeText(d + "/pred.csv", pred);
-        QCOMPARE(cli({"import", "predictions", "p.mas", "pred.csv"}, d).code, 2); // --model is required
+        QCOMPARE(cli({"import", "predictions", "p.mas", "pred.csv"}, d).exitCode, 2); // --model is required
         RUN_OK(cli({"import", "predictions", "p.mas", "pred.csv", "--model", "their-net"}, d));
         RUN_OK(cli({"export", "predictions", "p.mas", "out/prediction.csv"}, d));
         QCOMPARE(readText(d + "/out/prediction.csv"), pred);

@@ -14,36 +14,15 @@
 #include <QSqlQuery>
 #include <QtTest>
 
+#include "ProgramRun.h"
+
 using namespace mas;
 using namespace mas::store;
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-CliRun runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(MASTUDIO_CLI), args);
-    CliRun r;
-    if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit) {
-        r.err = "did not finish: " + p.errorString();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QString describe(const CliRun& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
+using CliRun = mas::test::ProgramRun;
+using mas::test::runCli;
 
 // A failure: non-zero, and exactly one line on stderr that contains every one of `words`.
 bool failedWithOneLine(const CliRun& r, const QStringList& words)
@@ -110,13 +89,13 @@ void TestProjectCli::initTestCase()
 void TestProjectCli::createThenInfoOfAnEmptyProject()
 {
     const CliRun created = runCli({"project", "create", m_project, "--annotator", "alice"});
-    QVERIFY2(created.exitCode == 0, qPrintable(describe(created)));
+    QVERIFY2(created.exitCode == 0, qPrintable(created.describe()));
     QVERIFY2(created.out.contains("created") && created.out.contains("52 classes"), qPrintable(created.out));
     QVERIFY(QFileInfo::exists(m_project));
     QVERIFY(created.err.isEmpty());
 
     const CliRun info = runCli({"project", "info", m_project});
-    QVERIFY2(info.exitCode == 0, qPrintable(describe(info)));
+    QVERIFY2(info.exitCode == 0, qPrintable(info.describe()));
     QVERIFY2(info.out.contains(QRegularExpression("videos\\s+0")), qPrintable(info.out));
     QVERIFY2(info.out.contains(QRegularExpression("segments\\s+0")), qPrintable(info.out));
     QVERIFY2(info.out.contains("52 classes, 7 body parts"), qPrintable(info.out));
@@ -134,18 +113,18 @@ void TestProjectCli::createRefusesAnExistingFileAndBadArguments()
         return f.readAll();
     }();
     const CliRun again = runCli({"project", "create", m_project});
-    QVERIFY2(failedWithOneLine(again, {"study.mas", "already exists"}), qPrintable(describe(again)));
+    QVERIFY2(failedWithOneLine(again, {"study.mas", "already exists"}), qPrintable(again.describe()));
     QFile f(m_project);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), before);
 
     const CliRun noFolder = runCli({"project", "create", m_dir.filePath("no/such/folder/p.mas")});
-    QVERIFY2(failedWithOneLine(noFolder, {"does not exist"}), qPrintable(describe(noFolder)));
+    QVERIFY2(failedWithOneLine(noFolder, {"does not exist"}), qPrintable(noFolder.describe()));
     const CliRun usage = runCli({"project", "create"});
     QCOMPARE(usage.exitCode, 2);
-    QVERIFY2(failedWithOneLine(usage, {"usage"}), qPrintable(describe(usage)));
+    QVERIFY2(failedWithOneLine(usage, {"usage"}), qPrintable(usage.describe()));
     const CliRun badTsv = runCli({"project", "create", m_dir.filePath("x.mas"), "--taxonomy", m_dir.filePath("none.tsv")});
-    QVERIFY2(failedWithOneLine(badTsv, {"none.tsv"}), qPrintable(describe(badTsv)));
+    QVERIFY2(failedWithOneLine(badTsv, {"none.tsv"}), qPrintable(badTsv.describe()));
     QVERIFY(!QFileInfo::exists(m_dir.filePath("x.mas")));
 }
 
@@ -159,7 +138,7 @@ void TestProjectCli::createWithACustomTaxonomy()
     f.close();
     const QString project = m_dir.filePath("lab.mas");
     const CliRun created = runCli({"project", "create", project, "--taxonomy", tsv});
-    QVERIFY2(created.exitCode == 0, qPrintable(describe(created)));
+    QVERIFY2(created.exitCode == 0, qPrintable(created.describe()));
     QVERIFY2(created.out.contains("4 classes, 2 body parts"), qPrintable(created.out));
     const QJsonObject json = infoJson(project);
     QCOMPARE(json.value("taxonomy").toObject().value("classes").toInt(), 4);
@@ -174,13 +153,13 @@ void TestProjectCli::createWithACustomTaxonomy()
     b.write("number\tname\n0\tnod\n");
     b.close();
     const CliRun refused = runCli({"project", "create", m_dir.filePath("bad.mas"), "--taxonomy", bad});
-    QVERIFY2(failedWithOneLine(refused, {"bad.tsv"}), qPrintable(describe(refused)));
+    QVERIFY2(failedWithOneLine(refused, {"bad.tsv"}), qPrintable(refused.describe()));
 }
 
 void TestProjectCli::importVideosReportsAndSkipsUnreadableFiles()
 {
     const CliRun r = runCli({"import", "videos", m_project, m_clips});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY2(r.out.contains("imported 3 videos (3 whole-clip segments)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("1 skipped"), qPrintable(r.out));
     const QStringList errLines = r.err.trimmed().split('\n');
@@ -205,7 +184,7 @@ void TestProjectCli::importVideosReportsAndSkipsUnreadableFiles()
 
     // Again: nothing new, still success.
     const CliRun again = runCli({"import", "videos", m_project, m_clips});
-    QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+    QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
     QVERIFY2(again.out.contains("imported 0 videos") && again.out.contains("3 already in the project"), qPrintable(again.out));
 }
 
@@ -239,7 +218,7 @@ void TestProjectCli::infoCountsLabelsByStatusAndBodyPart()
     QCOMPARE(perPart.value(t.bodyPart(0)->name).toInt(), 0);
 
     const CliRun text = runCli({"project", "info", m_project});
-    QVERIFY2(text.exitCode == 0, qPrintable(describe(text)));
+    QVERIFY2(text.exitCode == 0, qPrintable(text.describe()));
     QVERIFY2(text.out.contains("1 prelabeled, 1 confirmed, 1 disputed, 1 rejected"), qPrintable(text.out));
     QVERIFY2(text.out.contains(QRegularExpression(t.bodyPart(1)->name + "\\s+2")), qPrintable(text.out));
 }
@@ -254,12 +233,12 @@ void TestProjectCli::importWithACustomPatternAndItsErrors()
     QCOMPARE(runCli({"project", "create", project}).exitCode, 0);
 
     const CliRun badRegex = runCli({"import", "videos", project, dir, "--pattern", "P(\\d+"});
-    QVERIFY2(failedWithOneLine(badRegex, {"--pattern"}), qPrintable(describe(badRegex)));
+    QVERIFY2(failedWithOneLine(badRegex, {"--pattern"}), qPrintable(badRegex.describe()));
     const CliRun empty = runCli({"import", "videos", project, m_dir.filePath("no-videos-here")});
-    QVERIFY2(failedWithOneLine(empty, {"no-videos-here"}), qPrintable(describe(empty)));
+    QVERIFY2(failedWithOneLine(empty, {"no-videos-here"}), qPrintable(empty.describe()));
 
     const CliRun r = runCli({"import", "videos", project, dir, "--pattern", "^P(\\d+)-"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY2(r.out.contains("imported 2 videos (0 whole-clip segments)"), qPrintable(r.out));
     auto s = ProjectStore::open(project, OpenMode::ReadOnly);
     QVERIFY(s.ok());
@@ -276,7 +255,7 @@ void TestProjectCli::importWithACustomPatternAndItsErrors()
     QVERIFY(QFile::copy(m_clips + "/nested/0008_02_0001.mp4", junk + "/0009_01_0001.mp4"));
     const CliRun none = runCli({"import", "videos", project, junk});
     QVERIFY(none.exitCode != 0);
-    QVERIFY2(none.err.contains("could be read"), qPrintable(describe(none)));
+    QVERIFY2(none.err.contains("could be read"), qPrintable(none.describe()));
 }
 
 void TestProjectCli::infoAndImportOnFilesThatAreNotProjects()
@@ -287,11 +266,11 @@ void TestProjectCli::infoAndImportOnFilesThatAreNotProjects()
     f.write("meeting notes\n");
     f.close();
     const CliRun info = runCli({"project", "info", notes});
-    QVERIFY2(failedWithOneLine(info, {"notes.mas", "text file"}), qPrintable(describe(info)));
+    QVERIFY2(failedWithOneLine(info, {"notes.mas", "text file"}), qPrintable(info.describe()));
     const CliRun import = runCli({"import", "videos", notes, m_clips});
-    QVERIFY2(failedWithOneLine(import, {"notes.mas", "not a MicroAction Studio project"}), qPrintable(describe(import)));
+    QVERIFY2(failedWithOneLine(import, {"notes.mas", "not a MicroAction Studio project"}), qPrintable(import.describe()));
     const CliRun missing = runCli({"project", "info", m_dir.filePath("absent.mas")});
-    QVERIFY2(failedWithOneLine(missing, {"absent.mas", "no such project file"}), qPrintable(describe(missing)));
+    QVERIFY2(failedWithOneLine(missing, {"absent.mas", "no such project file"}), qPrintable(missing.describe()));
     QVERIFY(!QFileInfo::exists(m_dir.filePath("absent.mas")));
 }
 
@@ -301,9 +280,9 @@ void TestProjectCli::importIntoAProjectOpenElsewhereIsRefused()
     QVERIFY2(held.ok(), qPrintable(held.error()));
     const CliRun import = runCli({"import", "videos", m_project, m_clips});
     QVERIFY2(failedWithOneLine(import, {"study.mas", QStringLiteral("pid %1").arg(QCoreApplication::applicationPid())}),
-             qPrintable(describe(import)));
+             qPrintable(import.describe()));
     const CliRun info = runCli({"project", "info", m_project, "--json"}); // reading is fine meanwhile
-    QVERIFY2(info.exitCode == 0, qPrintable(describe(info)));
+    QVERIFY2(info.exitCode == 0, qPrintable(info.describe()));
     QCOMPARE(QJsonDocument::fromJson(info.out.toUtf8()).object().value("videos").toInt(), 3);
 }
 
@@ -312,13 +291,13 @@ void TestProjectCli::movedVideosShowAsMissingAndAreRelinked()
     const QString moved = m_dir.filePath("moved-clips");
     QVERIFY(QDir().rename(m_clips, moved));
     const CliRun info = runCli({"project", "info", m_project});
-    QVERIFY2(info.exitCode == 0, qPrintable(describe(info)));
+    QVERIFY2(info.exitCode == 0, qPrintable(info.describe()));
     QVERIFY2(info.out.contains(QRegularExpression("videos\\s+3 \\(3 missing\\)")), qPrintable(info.out));
 
     const CliRun wrongPlace = runCli({"project", "relink", m_project, m_dir.filePath("junk")});
-    QVERIFY2(failedWithOneLine(wrongPlace, {"3 videos", "still missing"}), qPrintable(describe(wrongPlace)));
+    QVERIFY2(failedWithOneLine(wrongPlace, {"3 videos", "still missing"}), qPrintable(wrongPlace.describe()));
     const CliRun relinked = runCli({"project", "relink", m_project, moved});
-    QVERIFY2(relinked.exitCode == 0, qPrintable(describe(relinked)));
+    QVERIFY2(relinked.exitCode == 0, qPrintable(relinked.describe()));
     QVERIFY2(relinked.out.contains("relinked 3 videos; 0 still missing"), qPrintable(relinked.out));
     QCOMPARE(infoJson(m_project).value("missing_videos").toInt(-1), 0);
     QVERIFY(QDir().rename(moved, m_clips));
@@ -343,20 +322,20 @@ void TestProjectCli::hostileAndReadOnlyProjectsInTheCli()
     QSqlDatabase::removeDatabase("cli_hostile");
     for (const QStringList& verb : {QStringList{"project", "info", hostile}, QStringList{"import", "videos", hostile, m_clips}}) {
         const CliRun r = runCli(verb);
-        QVERIFY2(failedWithOneLine(r, {hostile.section('/', -1), "trigger 'wipe'"}) && r.exitCode == 1, qPrintable(describe(r)));
+        QVERIFY2(failedWithOneLine(r, {hostile.section('/', -1), "trigger 'wipe'"}) && r.exitCode == 1, qPrintable(r.describe()));
     }
     const QString cleaned = m_dir.filePath("hostile-cleaned.mas");
     const CliRun clean = runCli({"project", "clean", hostile, cleaned});
-    QVERIFY2(clean.exitCode == 0 && clean.out.contains("left out trigger 'wipe'"), qPrintable(describe(clean)));
+    QVERIFY2(clean.exitCode == 0 && clean.out.contains("left out trigger 'wipe'"), qPrintable(clean.describe()));
     QCOMPARE(runCli({"project", "info", cleaned}).exitCode, 0);
 
     const QString readOnly = m_dir.filePath("readonly.mas");
     QCOMPARE(runCli({"project", "create", readOnly}).exitCode, 0);
     QVERIFY(QFile::setPermissions(readOnly, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
     const CliRun info = runCli({"project", "info", readOnly});
-    QVERIFY2(info.exitCode == 0 && info.out.contains("read-only"), qPrintable(describe(info)));
+    QVERIFY2(info.exitCode == 0 && info.out.contains("read-only"), qPrintable(info.describe()));
     const CliRun import = runCli({"import", "videos", readOnly, m_clips});
-    QVERIFY2(failedWithOneLine(import, {"readonly.mas", "read-only"}), qPrintable(describe(import)));
+    QVERIFY2(failedWithOneLine(import, {"readonly.mas", "read-only"}), qPrintable(import.describe()));
     QFile::setPermissions(readOnly, QFile::ReadOwner | QFile::WriteOwner);
 }
 
@@ -370,33 +349,33 @@ void TestProjectCli::fileOwnerIsAdminAndAssignsWork()
         QVERIFY(s->addVideo(test::fakeVideo("clips/a.mp4", p)).ok());
     }
     const CliRun role = runCli({"project", "role", project});
-    QVERIFY2(role.exitCode == 0 && role.out == "admin\n", qPrintable(describe(role)));
+    QVERIFY2(role.exitCode == 0 && role.out == "admin\n", qPrintable(role.describe()));
     const CliRun grant = runCli({"project", "grant", project, "bob", "curator"});
-    QVERIFY2(failedWithOneLine(grant, {"assign.mas", "roles belong to server projects"}), qPrintable(describe(grant)));
+    QVERIFY2(failedWithOneLine(grant, {"assign.mas", "roles belong to server projects"}), qPrintable(grant.describe()));
 
     CliRun r = runCli({"project", "assign", project, "--annotator", "bob", "--participant", "0007", "--as", "carol"});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned participant 0007 to bob"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned participant 0007 to bob"), qPrintable(r.describe()));
     r = runCli({"project", "assign", project, "--annotator", "bob", "--video", "clips/a.mp4"});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned video clips/a.mp4 to bob"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("assigned video clips/a.mp4 to bob"), qPrintable(r.describe()));
     r = runCli({"project", "assignments", project});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QStringList lines = r.out.trimmed().split('\n');
     QCOMPARE(lines.size(), 2);
     QVERIFY2(lines[0].startsWith("bob\tparticipant\t0007\tby carol\t"), qPrintable(lines[0]));
     QVERIFY2(lines[1].startsWith("bob\tvideo\tclips/a.mp4\tby -\t"), qPrintable(lines[1]));
     r = runCli({"project", "unassign", project, "--annotator", "bob", "--video", "clips/a.mp4"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     r = runCli({"project", "assignments", project, "--json"});
     const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
     QCOMPARE(rows.size(), 1);
     QCOMPARE(rows[0].toObject().value("participant").toString(), QString("0007"));
 
     r = runCli({"project", "assign", project, "--annotator", "bob", "--participant", "9999"});
-    QVERIFY2(failedWithOneLine(r, {"assign.mas", "no participant with code '9999'"}), qPrintable(describe(r)));
+    QVERIFY2(failedWithOneLine(r, {"assign.mas", "no participant with code '9999'"}), qPrintable(r.describe()));
     r = runCli({"project", "assign", project, "--annotator", "bob"});
-    QVERIFY2(r.exitCode == 2 && r.err.contains("usage"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 2 && r.err.contains("usage"), qPrintable(r.describe()));
     r = runCli({"project", "unassign", project, "--annotator", "bob", "--video", "clips/a.mp4"});
-    QVERIFY2(failedWithOneLine(r, {"assign.mas", "not assigned to bob"}), qPrintable(describe(r)));
+    QVERIFY2(failedWithOneLine(r, {"assign.mas", "not assigned to bob"}), qPrintable(r.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestProjectCli)

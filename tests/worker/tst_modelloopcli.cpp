@@ -6,6 +6,7 @@
 // active with its pre-labels refreshed, evaluate --split test, the figures in `models`, model export loading
 // strictly into the reference model, models rename / delete. And the split discipline: test participants never
 // reach training or epoch selection.
+#include "ProgramRun.h"
 #include "TestSupport.h"
 #include "store/ProjectStore.h"
 
@@ -23,36 +24,12 @@ using namespace mas;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run run(const QString& program, const QStringList& args, int timeoutMs = 240000)
-{
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit) {
-        r.err = "did not finish: " + p.errorString() + "\n" + QString::fromUtf8(p.readAllStandardError());
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Run = mas::test::ProgramRun;
+using mas::test::runProgram;
 
 Run cli(const QStringList& args)
 {
-    return run(QStringLiteral(MASTUDIO_CLI), args);
-}
-
-QString describe(const Run& r)
-{
-    return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
+    return mas::test::runCli(args);
 }
 
 QJsonObject versionNamed(const QJsonArray& versions, const QString& name)
@@ -93,10 +70,10 @@ void TestModelLoopCli::initTestCase()
         QSKIP("needs /usr/bin/python3 with torch to write the authors' checkpoint layout");
     // The authors' layout, depth 18 (fast), with meta (numpy scalars) and optimizer entries.
     const QString reference = QStringLiteral(MAS_REFERENCE_MANET);
-    const Run py = run("/usr/bin/python3", {reference, m_dir.filePath("reference"), "--depth", "18", "--size", "32", "--clips", "1"});
+    const Run py = runProgram("/usr/bin/python3", {reference, m_dir.filePath("reference"), "--depth", "18", "--size", "32", "--clips", "1"});
     if (py.exitCode != 0 && py.err.contains("No module named"))
         QSKIP(qPrintable("needs torch in /usr/bin/python3: " + py.err.trimmed()));
-    QVERIFY2(py.exitCode == 0, qPrintable(describe(py)));
+    QVERIFY2(py.exitCode == 0, qPrintable(py.describe()));
     m_checkpoint = m_dir.filePath("reference/checkpoint.pth");
     QVERIFY(QFileInfo::exists(m_checkpoint));
 
@@ -124,38 +101,38 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
     const QString project = m_dir.filePath("loop/study.mas");
     QDir().mkpath(m_dir.filePath("loop"));
     Run r = cli({"project", "create", project, "--annotator", "tester"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     r = cli({"import", "videos", project, m_videos});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("imported 12 videos"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("imported 12 videos"), qPrintable(r.describe()));
 
     // 1. The authors' checkpoint: summarised, refused nothing, copied into the project's cache.
     r = cli({"model", "info", m_checkpoint, "--json"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QJsonObject info = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(info["format"].toString(), QString("mmaction2"));
     QCOMPARE(info["depth"].toInt(), 18);
     QCOMPARE(info["classes"].toInt(), 52);
     QVERIFY(info["optimizer_state"].toBool());
     r = cli({"model", "import", project, m_checkpoint, "--name", "authors", "--activate", "--input-size", "32"});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("MA-52 authors' mmaction2 MANet") && r.out.contains("active"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("MA-52 authors' mmaction2 MANet") && r.out.contains("active"), qPrintable(r.describe()));
     QVERIFY(QFileInfo::exists(m_dir.filePath("loop/study.mas.cache/models/authors/model.pth")));
 
     // 2. Pre-label every clip.
     r = cli({"prelabel", project, "--device", "cpu", "--threads", "2"});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("clips:         12 (0 already"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("clips:         12 (0 already"), qPrintable(r.describe()));
 
     // 3. Labels from an MA-52 list that sits with the videos (no --data-root).
     r = cli({"import", "ma52-list", project, m_list, "--json"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["labels_added"].toInt(), 10);
 
     // 4. No plan yet: evaluate makes a participant hold-out, saves it and says so.
     r = cli({"evaluate", project, "--device", "cpu", "--threads", "2"});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("holdout-1") && r.out.contains("made now"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("holdout-1") && r.out.contains("made now"), qPrintable(r.describe()));
 
     // 5. A plan by participant: 2 train, 1 val, 1 test.
     r = cli({"split", project, "--ratios", "0.5,0.25,0.25", "--seed", "3", "--name", "plan1"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QSet<QString> train, val, test;
     {
         Result<std::unique_ptr<store::ProjectStore>> s = store::ProjectStore::open(project, store::OpenMode::ReadOnly);
@@ -180,7 +157,7 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
     // 6. Head fine-tune on the plan.
     r = cli({"train", project, "--plan", "plan1", "--mode", "head", "--epochs", "3", "--device", "cpu", "--threads", "2",
              "--name", "tuned"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY2(r.out.contains("new model version: tuned") && r.out.contains(", active)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("split plan:        plan1"), qPrintable(r.out));
     QVERIFY2(r.out.contains("pre-labels refreshed: 2"), qPrintable(r.out));
@@ -225,13 +202,13 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
 
     // 8. Evaluate on test: figures stored on the version, shown by `models`.
     r = cli({"evaluate", project, "--version", "tuned", "--plan", "plan1", "--split", "test", "--device", "cpu", "--json"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QJsonObject evaluated = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(evaluated["split"].toString(), QString("test"));
     QCOMPARE(evaluated["plan"].toString(), QString("plan1"));
     QVERIFY(evaluated["evaluation"]["classes"]["count"].toInt() > 0);
     r = cli({"models", project, "--json"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QJsonArray versions = QJsonDocument::fromJson(r.out.toUtf8()).array();
     const QJsonObject tuned = versionNamed(versions, "tuned");
     QVERIFY(tuned["active"].toBool());
@@ -243,14 +220,14 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
     QCOMPARE(testFigures["source"].toString(), QString("evaluate"));
     QVERIFY(!versionNamed(versions, "authors")["metrics"].toObject().contains("val")); // no run, no number
     r = cli({"models", project});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QString tunedLine = r.out.split('\n').filter(" tuned ").value(0);
     QVERIFY2(tunedLine.count('%') == 4, qPrintable(r.out)); // val top-1, val F1, test top-1, test F1
 
     // 9. Export: the authors' key layout, loaded strictly by the reference model.
     const QString exported = m_dir.filePath("exported/tuned.pth");
     r = cli({"model", "export", project, "tuned", exported});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QString script = QString("import sys, torch\n"
                                    "sys.path.insert(0, '%1')\n"
                                    "from reference_manet import MANet\n"
@@ -259,14 +236,14 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
                                    "m.load_state_dict(c['state_dict'], strict=True)\n"
                                    "print('strict', len(c['state_dict']))\n")
                                .arg(QFileInfo(QStringLiteral(MAS_REFERENCE_MANET)).absolutePath(), exported);
-    const Run load = run("/usr/bin/python3", {"-c", script});
-    QVERIFY2(load.exitCode == 0 && load.out.startsWith("strict"), qPrintable(describe(load)));
+    const Run load = runProgram("/usr/bin/python3", {"-c", script});
+    QVERIFY2(load.exitCode == 0 && load.out.startsWith("strict"), qPrintable(load.describe()));
 
     // 10. Rename, then delete the base: the tuned version keeps a lineage (none), its predictions go.
     r = cli({"models", "rename", project, "authors", "authors-2023"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     r = cli({"models", "delete", project, "authors-2023"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY(!QFileInfo::exists(m_dir.filePath("loop/study.mas.cache/models/authors/model.pth")));
     r = cli({"models", project, "--json"});
     const QJsonArray after = QJsonDocument::fromJson(r.out.toUtf8()).array();
@@ -277,15 +254,15 @@ void TestModelLoopCli::theWholeLoopFromTheCommandLine()
     // 11. A new model from an ImageNet backbone in torchvision's layout: untrained, no figures.
     r = cli({"model", "new", project, "--depth", "18", "--backbone", m_dir.filePath("reference/torchvision.pth"), "--name",
              "fresh", "--input-size", "32", "--segments", "2"});
-    QVERIFY2(r.exitCode == 0 && r.out.contains("untrained"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains("untrained"), qPrintable(r.describe()));
     r = cli({"model", "new", project, "--depth", "34", "--backbone", m_dir.filePath("reference/torchvision.pth")});
-    QVERIFY2(r.exitCode == 1 && r.err.contains("ResNet-18, not a ResNet-34"), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 1 && r.err.contains("ResNet-18, not a ResNet-34"), qPrintable(r.describe()));
     r = cli({"models", project, "--json"});
     const QJsonObject fresh = versionNamed(QJsonDocument::fromJson(r.out.toUtf8()).array(), "fresh");
     QCOMPARE(fresh["kind"].toString(), QString("untrained"));
     QVERIFY(fresh["metrics"].toObject().isEmpty());
     r = cli({"model", "import", project, m_dir.filePath("reference/tiny.pth")});
-    QVERIFY2(r.exitCode == 1, qPrintable(describe(r))); // not a MANet: refused with the reason, nothing added
+    QVERIFY2(r.exitCode == 1, qPrintable(r.describe())); // not a MANet: refused with the reason, nothing added
     r = cli({"models", project, "--json"});
     QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 2);
 }
@@ -295,9 +272,9 @@ void TestModelLoopCli::listImportFindsVideosBesideTheList()
     const QString project = m_dir.filePath("beside/other.mas");
     QDir().mkpath(m_dir.filePath("beside"));
     Run r = cli({"project", "create", project});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     r = cli({"import", "ma52-list", project, m_list, "--json"});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(report["videos_added"].toInt(), 10);
     QCOMPARE(report["videos_missing"].toInt(), 0);

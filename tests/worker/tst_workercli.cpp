@@ -13,38 +13,16 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ProgramRun.h"
+
 #include <csignal>
 
 using namespace mas;
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    QString out, err;
-};
-
-CliRun runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(MASTUDIO_CLI), args);
-    CliRun r;
-    if (!p.waitForFinished(240000) || p.exitStatus() != QProcess::NormalExit) {
-        r.err = "did not finish: " + p.errorString();
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QString describe(const CliRun& r)
-{
-    return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
+using CliRun = mas::test::ProgramRun;
+using mas::test::runCli;
 
 int predictionCount(const QString& project)
 {
@@ -93,7 +71,7 @@ void TestWorkerCli::initTestCase()
 void TestWorkerCli::prelabelTrainRollBackEvaluate()
 {
     const CliRun pre = runCli({"prelabel", m_project, "--model", m_checkpoint, "--device", "cpu", "--threads", "2"});
-    QVERIFY2(pre.exitCode == 0, qPrintable(describe(pre)));
+    QVERIFY2(pre.exitCode == 0, qPrintable(pre.describe()));
     QVERIFY2(pre.out.contains("clips:         6 (0 already pre-labeled, 0 failed)"), qPrintable(pre.out));
     QVERIFY2(pre.out.contains("clips/s end to end"), qPrintable(pre.out));
     QVERIFY2(pre.out.contains("active:"), qPrintable(pre.out)); // the project had none
@@ -103,15 +81,15 @@ void TestWorkerCli::prelabelTrainRollBackEvaluate()
     // Again: everything is done already (asked in bf16, which says so; refused where the CPU lacks it).
     const CliRun again = runCli({"prelabel", m_project, "--device", "cpu", "--bf16"});
     if (worker::computeCapabilities().cpuBFloat16) {
-        QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+        QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
         QVERIFY2(again.out.contains("(6 already pre-labeled"), qPrintable(again.out));
         QVERIFY2(again.out.contains(", cpu, bf16)"), qPrintable(again.out));
     } else {
-        QVERIFY2(again.exitCode == 1 && again.err.contains("bfloat16"), qPrintable(describe(again)));
+        QVERIFY2(again.exitCode == 1 && again.err.contains("bfloat16"), qPrintable(again.describe()));
     }
 
     const CliRun train = runCli({"train", m_project, "--mode", "head", "--epochs", "2", "--device", "cpu", "--name", "tuned"});
-    QVERIFY2(train.exitCode == 0, qPrintable(describe(train)));
+    QVERIFY2(train.exitCode == 0, qPrintable(train.describe()));
     QVERIFY2(train.out.contains("new model version: tuned"), qPrintable(train.out));
     // No plan in the project: a participant hold-out is made, saved and named.
     QVERIFY2(train.out.contains("split plan:        holdout-1 (made now"), qPrintable(train.out));
@@ -120,7 +98,7 @@ void TestWorkerCli::prelabelTrainRollBackEvaluate()
     QVERIFY2(train.err.contains("epoch 2"), qPrintable(train.err));
 
     const CliRun models = runCli({"models", m_project});
-    QVERIFY2(models.exitCode == 0, qPrintable(describe(models)));
+    QVERIFY2(models.exitCode == 0, qPrintable(models.describe()));
     QVERIFY2(models.out.contains("* "), qPrintable(models.out));
     QVERIFY2(models.out.contains("tuned"), qPrintable(models.out));
     const CliRun json = runCli({"models", m_project, "--json"});
@@ -135,12 +113,12 @@ void TestWorkerCli::prelabelTrainRollBackEvaluate()
     QVERIFY(tuned["hyper_params"].toObject().contains("data_snapshot"));
 
     const CliRun back = runCli({"models", "rollback", m_project});
-    QVERIFY2(back.exitCode == 0 && back.out.contains("tiny-r18"), qPrintable(describe(back)));
+    QVERIFY2(back.exitCode == 0 && back.out.contains("tiny-r18"), qPrintable(back.describe()));
     const CliRun forward = runCli({"models", "activate", m_project, "tuned"});
-    QVERIFY2(forward.exitCode == 0 && forward.out.contains("tuned"), qPrintable(describe(forward)));
+    QVERIFY2(forward.exitCode == 0 && forward.out.contains("tuned"), qPrintable(forward.describe()));
 
     const CliRun eval = runCli({"evaluate", m_project, "--version", "tuned", "--device", "cpu"});
-    QVERIFY2(eval.exitCode == 0, qPrintable(describe(eval)));
+    QVERIFY2(eval.exitCode == 0, qPrintable(eval.describe()));
     QVERIFY2(eval.out.contains("test participants of split plan \"holdout-1\""), qPrintable(eval.out));
     QVERIFY2(eval.out.contains("confirmed clips"), qPrintable(eval.out));
     QVERIFY2(eval.out.contains("macro-F1"), qPrintable(eval.out));
@@ -189,7 +167,7 @@ void TestWorkerCli::ctrlCStopsCleanlyKeepingFinishedBatches()
     QVERIFY2(kept >= 0 && kept < 24, qPrintable(QString::number(kept)));
     // Again with the version the interrupted run registered (it made none active): it goes on from there.
     const CliRun rest = runCli({"prelabel", project, "--model", "random-r18", "--device", "cpu", "--batch", "4"});
-    QVERIFY2(rest.exitCode == 0, qPrintable(describe(rest)));
+    QVERIFY2(rest.exitCode == 0, qPrintable(rest.describe()));
     QVERIFY2(rest.out.contains(QString("(%1 already pre-labeled").arg(kept)), qPrintable(rest.out));
     QCOMPARE(predictionCount(project), 24);
 }
@@ -216,8 +194,8 @@ void TestWorkerCli::classifyKeepsOrderAcrossBatchesAndNamesABadFile()
     for (const QString& batch : {"1", "3"}) {
         const CliRun r = runCli(QStringList{"classify"} + list +
                                 QStringList{"--model", m_checkpoint, "--device", "cpu", "--batch", batch, "--json", "--top", "3"});
-        QVERIFY2(r.exitCode != 0, qPrintable(describe(r))); // one video failed
-        QVERIFY2(r.err.contains("not-a-video.mp4"), qPrintable(describe(r)));
+        QVERIFY2(r.exitCode != 0, qPrintable(r.describe())); // one video failed
+        QVERIFY2(r.err.contains("not-a-video.mp4"), qPrintable(r.describe()));
         const QJsonArray results = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(results.size(), 4);
         const QStringList expected{videos[0], videos[1], videos[2], videos[0]};
