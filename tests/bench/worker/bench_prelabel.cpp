@@ -124,8 +124,8 @@ int benchProcesses(const QStringList& videos, const QString& checkpoint, const Q
                             QStringList{"--model", checkpoint, "--json", "--top", "5", "--batch", args.value("batch")};
     const QStringList reference = QStringList{QStringLiteral(MAS_SOURCE_DIR) + "/tests/bench/worker/reference_prelabel.py",
                                               "--checkpoint", checkpoint, "--depth", "50", "--top", "5"} + videos;
-    std::vector<double> f32, bf16, ref, f32Cpu, refCpu;
-    std::vector<int> appTop, refTop;
+    std::vector<double> f32, bf16, ref, f32Cpu, bf16Cpu, refCpu;
+    std::vector<int> appTop, bf16Top, refTop;
     for (int run = 0; run < runs; ++run) {
         const ProcessRun a = runProcess(QStringLiteral(MASTUDIO_CLI), app);
         const ProcessRun b = runProcess(QStringLiteral(MASTUDIO_CLI), app + QStringList{"--bf16"});
@@ -137,25 +137,33 @@ int benchProcesses(const QStringList& videos, const QString& checkpoint, const Q
         f32.push_back(a.seconds);
         f32Cpu.push_back(a.cpuSeconds);
         bf16.push_back(b.seconds);
+        bf16Cpu.push_back(b.cpuSeconds);
         ref.push_back(r.seconds);
         refCpu.push_back(r.cpuSeconds);
         appTop = appTop1(a.out);
+        bf16Top = appTop1(b.out);
         refTop = referenceTop1(r.out);
         std::printf("  run %d: app float32 %.2f s, app bf16 %.2f s, reference %.2f s\n", run + 1, a.seconds, b.seconds, r.seconds);
         std::fflush(stdout);
     }
-    int agree = 0;
-    for (size_t i = 0; i < std::min(appTop.size(), refTop.size()); ++i)
-        agree += appTop[i] == refTop[i];
+    const auto agreeing = [&refTop](const std::vector<int>& top) {
+        int agree = 0;
+        for (size_t i = 0; i < std::min(top.size(), refTop.size()); ++i)
+            agree += top[i] == refTop[i];
+        return agree;
+    };
+    const int agree = agreeing(appTop);
     const double n = videos.size();
     std::printf("whole process, %d videos, median of %d runs:\n", int(n), runs);
     std::printf("  app float32          %6.2f s  %5.2f videos/s  (CPU %.1f s)\n", median(f32), n / median(f32), median(f32Cpu));
-    std::printf("  app bf16             %6.2f s  %5.2f videos/s\n", median(bf16), n / median(bf16));
+    std::printf("  app bf16             %6.2f s  %5.2f videos/s  (CPU %.1f s)\n", median(bf16), n / median(bf16), median(bf16Cpu));
     std::printf("  reference (PyTorch eager + OpenCV) %6.2f s  %5.2f videos/s  (CPU %.1f s)\n", median(ref), n / median(ref),
                 median(refCpu));
     std::printf("  ratio float32 / reference: %.2fx faster (goal >= 2.0x); bf16: %.2fx\n", median(ref) / median(f32),
                 median(ref) / median(bf16));
     std::printf("  top-1 agreement app float32 vs reference: %d of %zu videos\n", agree, refTop.size());
+    // bf16 rounds every activation: reported, not required (it is the user's choice of speed over exactness).
+    std::printf("  top-1 agreement app bf16 vs reference:    %d of %zu videos\n", agreeing(bf16Top), refTop.size());
     return agree == int(refTop.size()) && !refTop.empty() ? 0 : 1;
 }
 
