@@ -316,11 +316,30 @@ Status deleteModelVersion(store::ProjectStore& store, store::Id versionId)
     return Status::success();
 }
 
+namespace {
+
+// A flag of the CPU's "flags" line in /proc/cpuinfo (Linux lists there what the CPU has and the kernel supports).
+bool cpuinfoHasFlag(const QByteArray& flag)
+{
+    QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
+    if (!cpuinfo.open(QIODevice::ReadOnly | QIODevice::Text))
+        return false;
+    while (!cpuinfo.atEnd()) {
+        const QByteArray line = cpuinfo.readLine();
+        if (line.startsWith("flags"))
+            return line.mid(line.indexOf(':') + 1).simplified().split(' ').contains(flag);
+    }
+    return false;
+}
+
+} // namespace
+
 ComputeCapabilities computeCapabilities()
 {
     ComputeCapabilities c;
     c.cuda = model::ManetModel::cudaAvailable();
     c.cpuBFloat16 = model::ManetModel::cpuHasNativeBFloat16();
+    c.cpuAmxBFloat16 = c.cpuBFloat16 && cpuinfoHasFlag("amx_bf16");
     return c;
 }
 

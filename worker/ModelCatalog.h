@@ -60,6 +60,9 @@ Result<store::ModelVersion> findModelVersion(store::ProjectStore& store, const Q
 struct ComputeCapabilities {
     bool cuda = false;
     bool cpuBFloat16 = false;
+    // AMX tiles (Xeon Sapphire Rapids and later): oneDNN runs bf16 convolutions on them, which makes bf16
+    // pre-labels ~1.7x faster than float32 end to end; with AVX512-BF16 alone bf16 can be slower.
+    bool cpuAmxBFloat16 = false;
 };
 // What Preferences may offer ("cuda" only when present, "cpu-bf16" only on CPUs with native bf16).
 ComputeCapabilities computeCapabilities();

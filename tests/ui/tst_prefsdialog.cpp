@@ -105,6 +105,9 @@ private Q_SLOTS:
             QSKIP("this CPU lacks AVX512-BF16: the choice is not offered");
         }
         QCOMPARE(device->count(), compute.cuda ? 3 : 2);
+        // The choice says what to expect from this CPU: faster on AMX, maybe not without it.
+        const QString text = device->itemText(device->findData("cpu-bf16"));
+        QVERIFY2(text.contains(compute.cpuAmxBFloat16 ? "AMX units" : "no AMX"), qPrintable(text));
         device->setFocus();
         QTest::keyClick(device, Qt::Key_End);
         dialog.apply();
