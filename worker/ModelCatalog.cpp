@@ -319,16 +319,15 @@ Status deleteModelVersion(store::ProjectStore& store, store::Id versionId)
 namespace {
 
 // A flag of the CPU's "flags" line in /proc/cpuinfo (Linux lists there what the CPU has and the kernel supports).
+// Read to the end of the stream: a /proc file reports size 0, so QFile::atEnd() is true before the first line.
 bool cpuinfoHasFlag(const QByteArray& flag)
 {
     QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
     if (!cpuinfo.open(QIODevice::ReadOnly | QIODevice::Text))
         return false;
-    while (!cpuinfo.atEnd()) {
-        const QByteArray line = cpuinfo.readLine();
+    for (const QByteArray& line : cpuinfo.readAll().split('\n'))
         if (line.startsWith("flags"))
             return line.mid(line.indexOf(':') + 1).simplified().split(' ').contains(flag);
-    }
     return false;
 }
 
