@@ -33,6 +33,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     openServerProject = make(tr("Open server project..."), QString(), tr("Open a team project on a PostgreSQL server (postgresql://...)"));
     importVideos = make(tr("Import videos..."), QStringLiteral("Ctrl+Shift+I"), tr("Add a folder of videos (participant from the file name)"));
     relinkVideos = make(tr("Relink missing videos..."), QString(), tr("Find moved video files in a folder"));
+    assignWork = make(tr("Assign work..."), QString(), tr("Who works on what: curators give annotators participants or videos"));
     projectInfo = make(tr("Project info"), QString(), tr("Counts of videos, segments, labels and models"));
     createDemo = make(tr("Open demo project"), QString(), tr("Create (once) and open the demo project"));
     quit = make(tr("Quit"), QStringLiteral("Ctrl+Q"), tr("Quit MicroAction Studio (every edit is already saved)"));
@@ -79,7 +80,7 @@ MainActions::MainActions(QMainWindow* window) : QObject(window), m_window(window
     project->addActions({newProject, openProject, openServerProject});
     recentMenu = project->addMenu(tr("Recent projects"));
     project->addSeparator();
-    project->addActions({importVideos, relinkVideos, projectInfo});
+    project->addActions({importVideos, relinkVideos, assignWork, projectInfo});
     project->addSeparator();
     project->addAction(createDemo);
     project->addSeparator();

@@ -22,6 +22,7 @@ public:
     QAction* openServerProject;
     QAction* importVideos;
     QAction* relinkVideos;
+    QAction* assignWork;
     QAction* projectInfo;
     QAction* createDemo;
     QAction* quit;

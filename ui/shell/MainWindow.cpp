@@ -22,6 +22,7 @@
 #include "modelpanel/ModelPanel.h"
 #include "shell/ShellStatusBar.h"
 #include "shell/TimelineMedia.h"
+#include "team/AssignWorkDialog.h"
 #include "store/ProjectCleanCopy.h"
 #include "WorkerJobRunner.h"
 #include "prefs/Preferences.h"
@@ -228,6 +229,7 @@ void MainWindow::connectActions()
             fillVideoList();
         }
     });
+    connect(a.assignWork, &QAction::triggered, this, &MainWindow::showAssignWork);
     connect(a.projectInfo, &QAction::triggered, this, [this] {
         if (m_workspace)
             QMessageBox::information(this, tr("Project info"), projectInfoText(m_workspace->store()));
@@ -453,6 +455,21 @@ void MainWindow::showPreferences()
         qApp->setPalette(paletteForTheme(prefs.theme, style()->standardPalette()));
         if (m_panels)
             m_panels->labeling()->reloadHotkeys();
+    });
+    dialog.exec();
+}
+
+void MainWindow::showAssignWork()
+{
+    if (!m_workspace) {
+        m_status->showMessageFor(tr("Open a project to assign work"));
+        return;
+    }
+    AssignWorkDialog dialog(m_workspace->store(), this);
+    // The current annotator's My work follows at once (teammates' windows on their next refresh).
+    connect(&dialog, &AssignWorkDialog::assignmentsChanged, this, [this] {
+        if (m_panels)
+            m_panels->review()->refreshKeepingPlace();
     });
     dialog.exec();
 }

@@ -86,6 +86,7 @@ private:
     void refreshVideoList();
     void stepSpeed(int direction);
     void showPreferences();
+    void showAssignWork();
     void showShortcutSheet();
     void openDemoProject();
     void fillModelMenu();
