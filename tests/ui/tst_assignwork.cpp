@@ -1,8 +1,10 @@
 // Project > Assign work, on the real dialog: a curator gives a participant to one annotator and a video to
 // another with the keyboard and the mouse, each saved at once (seen from a second connection), the
 // assignee's My work in the review queue comes alive, Delete takes one back, a missing name is refused
-// without saving, and a read-only project shows the list without letting it change.
+// without saving, and a read-only project or an annotator on a team server (a real PostgreSQL started by
+// the test) sees the list without the controls, told why.
 #include "PanelTestProject.h"
+#include "PgTestCluster.h"
 #include "TestSupport.h"
 
 #include "commands/EditContext.h"
@@ -159,6 +161,39 @@ private Q_SLOTS:
         table->selectRow(0);
         QTest::keyClick(table, Qt::Key_Delete);
         QCOMPARE(savedAssignments().size(), 1);
+    }
+
+    // On a team server an annotator (PostgreSQL role mas_annotator) sees who has what, and may not change it.
+    void annotatorOnAServerSeesTheListOnly()
+    {
+        test::PgTestCluster pg;
+        if (!pg.ok())
+            QSKIP(qPrintable(pg.why()));
+        auto owner = store::ProjectStore::create(pg.url("team"), Taxonomy::builtinMa52(), "carol");
+        QVERIFY2(owner.ok(), qPrintable(owner.error()));
+        QString error;
+        QVERIFY2(pg.psql("team", owner.value()->roleSetupSql(), nullptr, &error), qPrintable(error));
+        QVERIFY2(pg.psql("postgres", "CREATE ROLE ann1 LOGIN IN ROLE mas_annotator", nullptr, &error), qPrintable(error));
+        const auto participant = owner.value()->ensureParticipant("0010");
+        const auto ann1 = owner.value()->ensureAnnotator("ann1");
+        QVERIFY(participant.ok() && ann1.ok());
+        QVERIFY(owner.value()->assign(ann1.value(), participant.value(), 0).ok());
+
+        auto annotator = store::ProjectStore::open(pg.url("team", "ann1"));
+        QVERIFY2(annotator.ok(), qPrintable(annotator.error()));
+        QVERIFY(!annotator.value()->isReadOnly());
+        ui::AssignWorkDialog dialog(*annotator.value());
+        dialog.show();
+        auto* table = dialog.findChild<QTableWidget*>("assignments");
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 0)->text(), QString("ann1"));
+        QVERIFY(!dialog.findChild<QPushButton*>("assign")->isEnabled());
+        const QString text = dialog.findChild<QLabel*>("message")->text();
+        QVERIFY2(text.contains("Only curators assign work; your role here is annotator"), qPrintable(text));
+        table->selectRow(0);
+        QTest::keyClick(table, Qt::Key_Delete);
+        QCOMPARE(owner.value()->assignments().value().size(), 1);
+        dialog.grab().save(test::artifactPath("assign_work_annotator.png"));
     }
 
     void cleanupTestCase()

@@ -110,7 +110,7 @@ AssignWorkDialog::AssignWorkDialog(store::ProjectStore& store, QWidget* parent) 
     reload();
     if (!m_mayAssign)
         say(store.isReadOnly() ? tr("This project is open read-only: the assignments are shown, not changed.")
-                               : tr("Only curators assign work; you are %1 here. This is who works on what.")
+                               : tr("Only curators assign work; your role here is %1. This is who works on what.")
                                      .arg(store::roleName(store.role())),
             false);
     else if (m_target->count() == 0)
