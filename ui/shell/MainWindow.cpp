@@ -466,7 +466,7 @@ void MainWindow::showAssignWork()
         return;
     }
     AssignWorkDialog dialog(m_workspace->store(), this);
-    // The current annotator's My work follows at once (teammates' windows on their next refresh).
+    // This window's My work follows at once; on a server, teammates' windows hear it like any other edit.
     connect(&dialog, &AssignWorkDialog::assignmentsChanged, this, [this] {
         if (m_panels)
             m_panels->review()->refreshKeepingPlace();
