@@ -46,7 +46,8 @@ class TestAssignWork : public QObject {
     static void chooseTarget(QComboBox* target, int index)
     {
         target->setFocus();
-        QTest::keyClick(target, Qt::Key_Home);
+        for (int i = 0; i < target->count(); ++i) // to the first entry (Home edits the text in an editable combo)
+            QTest::keyClick(target, Qt::Key_Up);
         for (int i = 0; i < index; ++i)
             QTest::keyClick(target, Qt::Key_Down);
         QCOMPARE(target->currentIndex(), index);
@@ -113,15 +114,28 @@ private Q_SLOTS:
         QCOMPARE(table->rowCount(), 1);
         QVERIFY(annotator->findText("bob") >= 0); // bob is offered from now on
 
+        // A name typed into the work field is found among the entries; text that names none assigns nothing.
+        target->lineEdit()->setFocus();
+        target->lineEdit()->selectAll();
+        QTest::keyClicks(target->lineEdit(), "no such clip");
+        QTest::mouseClick(assign, Qt::LeftButton);
+        QVERIFY2(message->text().contains("not one"), qPrintable(message->text()));
+        QCOMPARE(savedAssignments().size(), 1);
+
         // The current annotator's My work is off while nothing is hers ...
         auto* myWork = m_queue->findChild<QCheckBox*>("myWorkToggle");
         QVERIFY(myWork && !myWork->isEnabled());
         // ... then the second video goes to alice with Enter in the name field, and it comes alive.
-        chooseTarget(target, 4 + 1);
-        const QString video = target->currentText();
+        // The video typed in, in any case, as a user who knows the file name would.
+        const QString video = target->itemText(4 + 1);
+        target->lineEdit()->setFocus();
+        target->lineEdit()->selectAll();
+        QTest::keyClicks(target->lineEdit(), video.toLower());
         typeAnnotator(annotator, "alice");
         QTest::keyClick(annotator->lineEdit(), Qt::Key_Return);
         QCOMPARE(changed.count(), 2);
+        QCOMPARE(target->currentText(), video);
+        QVERIFY2(message->text().contains(video), qPrintable(message->text()));
         saved = savedAssignments();
         QCOMPARE(saved.size(), 2);
         QCOMPARE(table->rowCount(), 2);

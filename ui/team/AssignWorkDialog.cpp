@@ -4,6 +4,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -63,7 +64,13 @@ AssignWorkDialog::AssignWorkDialog(store::ProjectStore& store, QWidget* parent) 
     m_annotator->setMinimumContentsLength(14);
     m_target = new QComboBox(this);
     m_target->setObjectName(QStringLiteral("target"));
-    m_target->setToolTip(tr("A participant (all their videos) or one video"));
+    m_target->setToolTip(tr("A participant (all their videos) or one video: type part of a code or file name to find it"));
+    // Thousands of videos (MA-52 has 22,422): typing any part of a name finds it, no scrolling.
+    m_target->setEditable(true);
+    m_target->setInsertPolicy(QComboBox::NoInsert);
+    m_target->completer()->setCompletionMode(QCompleter::PopupCompletion);
+    m_target->completer()->setFilterMode(Qt::MatchContains);
+    m_target->completer()->setCaseSensitivity(Qt::CaseInsensitive);
     m_target->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_target->setMinimumContentsLength(24);
     m_assign = new QPushButton(tr("&Assign"), this);
@@ -173,14 +180,16 @@ void AssignWorkDialog::assignChosen()
     if (!m_mayAssign)
         return;
     const QString name = m_annotator->currentText().trimmed();
-    const Target target = targetOf(m_target->currentData());
+    // The text is what the user sees: typed text that names no entry assigns nothing.
+    const int chosen = m_target->findText(m_target->currentText().trimmed(), Qt::MatchFixedString);
+    const Target target = chosen >= 0 ? targetOf(m_target->itemData(chosen)) : Target{};
     if (name.isEmpty()) {
         say(tr("Name the annotator who gets the work."), true);
         m_annotator->setFocus();
         return;
     }
     if (!target.participantId && !target.videoId) {
-        say(tr("Choose a participant or a video."), true);
+        say(tr("Choose a participant or a video from the list (\"%1\" is not one).").arg(m_target->currentText()), true);
         return;
     }
     const Result<store::Id> annotator = m_store.ensureAnnotator(name);
@@ -195,7 +204,8 @@ void AssignWorkDialog::assignChosen()
     }
     fillAnnotators(); // a new annotator joins the list
     reload();
-    say(tr("Saved: %1 to %2.").arg(m_target->currentText(), name), false);
+    m_target->setCurrentIndex(chosen); // the entry's own spelling, whatever was typed
+    say(tr("Saved: %1 to %2.").arg(m_target->itemText(chosen), name), false);
     Q_EMIT assignmentsChanged();
 }
 
