@@ -50,6 +50,32 @@ bool isEditConflict(const QString& storeError)
     return conflictPattern().match(storeError).hasMatch();
 }
 
+bool isServerUnreachable(const QString& storeError, QString* why)
+{
+    // A URL holds ":/" but never ": ", so the first ": " ends it.
+    static const QRegularExpression pattern(QStringLiteral("^Cannot reach (.+?): (.*) — your edit was not saved$"),
+                                            QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch m = pattern.match(storeError);
+    if (m.hasMatch() && why)
+        *why = m.captured(2).simplified();
+    return m.hasMatch();
+}
+
+QString serverAwaySaidShortly(const QString& text)
+{
+    // The URL has no spaces; the store's message may come after a prefix of the caller's.
+    static const QRegularExpression pattern(QStringLiteral("Cannot reach (\\S+): (.*) — your edit was not saved"),
+                                            QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch m = pattern.match(text);
+    if (!m.hasMatch())
+        return text;
+    QString said = text;
+    said.replace(m.capturedStart(0), m.capturedLength(0),
+                 QObject::tr("Cannot reach %1 — edits are not saved until it answers again (%2)")
+                     .arg(projectDisplayName(m.captured(1)), m.captured(2).simplified()));
+    return said;
+}
+
 QString editFailureMessage(EditStep step, const QString& commandText, const QString& projectPath, const QString& storeError)
 {
     const QString project = projectDisplayName(projectPath);
@@ -63,16 +89,10 @@ QString editFailureMessage(EditStep step, const QString& commandText, const QStr
             return QObject::tr("%1; redo of \"%2\" was taken off the undo history (%3)").arg(headline, commandText, project);
         }
     }
-    // The server is away. The store says "Cannot reach URL: why — your edit was not saved"
-    // (ServerConnection.h); libpq's why is long, so it goes after what the user must know.
-    const QString unreachable = QStringLiteral("Cannot reach %1: ").arg(projectPath);
-    const QString notSaved = QStringLiteral(" — your edit was not saved");
-    if (storeError.startsWith(unreachable) && storeError.endsWith(notSaved)) {
-        const QString why = storeError.mid(unreachable.size(), storeError.size() - unreachable.size() - notSaved.size());
-        return QObject::tr("Cannot reach %1 — your edit was not saved (%2; %3)").arg(projectPath, commandText, why);
-    }
-    if (storeError.startsWith(QLatin1String("Cannot reach ")))
-        return QObject::tr("%1 (%2)").arg(storeError, commandText);
+    // The server is away: what the user must know first, under the project's short name; libpq's long
+    // reason last, where a narrow status bar may cut it.
+    if (QString why; isServerUnreachable(storeError, &why))
+        return QObject::tr("Cannot reach %1 — your edit was not saved (%2; %3)").arg(project, commandText, why);
     const QString error = withShortProjectName(storeError, projectPath);
     switch (step) {
     case EditStep::FirstRedo: return QObject::tr("%1: %2; nothing was changed").arg(commandText, error);

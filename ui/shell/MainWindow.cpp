@@ -1,6 +1,7 @@
 #include "shell/MainWindow.h"
 
 #include "charts/ChartsPanel.h"
+#include "commands/EditFailureMessage.h"
 #include "exchange/ExchangeMenu.h"
 #include "labeling/LabelingPanel.h"
 #include "labeling/LiveCodingBar.h"
@@ -295,7 +296,8 @@ Status MainWindow::adoptStore(Result<std::unique_ptr<store::ProjectStore>> opene
             return;
         if (problem.isEmpty())
             return m_status->showMessageFor(tr("Connected to %1 again").arg(projectDisplayName(m_workspace->store().path())));
-        problem.remove(QStringLiteral(" — your edit was not saved"));
+        if (isServerUnreachable(problem))
+            return m_status->showMessageFor(problem); // said shortly, "... until it answers again", by the status bar
         m_status->showMessageFor(tr("%1 — edits are not saved until it answers again").arg(problem));
     });
     connect(&ws.timelineModel(), &TimelineModel::changed, this, [this] { onFrameChanged(m_player->currentFrame()); });

@@ -1,5 +1,7 @@
 #include "shell/ShellStatusBar.h"
 
+#include "commands/EditFailureMessage.h"
+
 #include <QLabel>
 
 namespace mas::ui {
@@ -45,6 +47,11 @@ void ShellStatusBar::setSaveState(int edits, const QDateTime& lastEdit, const QS
         m_saved->setToolTip(tr("Each edit is written to the project file when you make it"));
         m_saved->setStyleSheet(QString());
     }
+}
+
+void ShellStatusBar::showMessageFor(const QString& text)
+{
+    showMessage(serverAwaySaidShortly(text), 6000);
 }
 
 } // namespace mas::ui

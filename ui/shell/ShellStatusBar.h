@@ -20,7 +20,8 @@ public Q_SLOTS:
     void setVideoText(const QString& text);
     // failure empty: "All edits saved" (with the time of the last); else the failure, in red.
     void setSaveState(int edits, const QDateTime& lastEdit, const QString& failure, bool readOnly);
-    void showMessageFor(const QString& text) { showMessage(text, 6000); }
+    // For 6 s. A store error saying the server is away is said shortly first (EditFailureMessage.h).
+    void showMessageFor(const QString& text);
 
 private:
     QLabel* m_annotator;
