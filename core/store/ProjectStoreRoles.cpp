@@ -13,11 +13,6 @@ QString withArticle(ProjectRole role)
         + toString(role);
 }
 
-QString quoteIdentifier(const QString& name)
-{
-    return '"' + QString(name).replace('"', QStringLiteral("\"\"")) + '"';
-}
-
 } // namespace
 
 Status ProjectStore::Impl::requireRole(ProjectRole needed, const QString& what) const
@@ -52,8 +47,6 @@ Status ProjectStore::grantRole(const QString& user, ProjectRole role)
         return d->error(QStringLiteral("a project file has one user, who is admin; roles belong to server projects"));
     if (user.trimmed().isEmpty())
         return d->error(QStringLiteral("granting a role needs a server user's name"));
-    if (Status s = d->requireWritable(); !s.ok())
-        return s;
     if (Status s = d->requireRole(ProjectRole::Admin, QStringLiteral("granting roles")); !s.ok())
         return s;
     Transaction tx(*d);
@@ -81,12 +74,12 @@ Status ProjectStore::grantRole(const QString& user, ProjectRole role)
         if ((r == role) == (member->toInt() > 0))
             continue; // already as asked (and no server warning about it)
         const QString sql = r == role ? QStringLiteral("GRANT %1 TO %2") : QStringLiteral("REVOKE %1 FROM %2");
-        if (Result<QSqlQuery> q = d->exec(sql.arg(groupRoleName(r), quoteIdentifier(user))); !q.ok()) {
+        if (Result<QSqlQuery> q = d->exec(sql.arg(groupRoleName(r), SqlDialect::quoteIdentifier(user))); !q.ok()) {
             // The owner of a project made after the roles existed holds no ADMIN OPTION on them.
             const QString why = q.error().mid(q.error().lastIndexOf(QLatin1String("failed: ")) + 8).simplified();
             const QString hint = why.contains(QLatin1String("admin option"))
                 ? QStringLiteral("; a server administrator runs: GRANT mas_admin TO %1 WITH ADMIN OPTION")
-                      .arg(quoteIdentifier(me->toString()))
+                      .arg(SqlDialect::quoteIdentifier(me->toString()))
                 : QString();
             return d->error(QStringLiteral("making %1 %2 failed: %3%4").arg(user, withArticle(role), why, hint));
         }

@@ -54,13 +54,6 @@ bool isMissingDatabase(const QSqlError& e)
     return e.nativeErrorCode() == QLatin1String("3D000") || driverMessage(e).contains(QLatin1String("does not exist"));
 }
 
-QString quoteIdentifier(const QString& name)
-{
-    QString q = name;
-    q.replace('"', QStringLiteral("\"\""));
-    return '"' + q + '"';
-}
-
 Status createDatabase(ProjectStore::Impl& d)
 {
     const QString name = serverConnectionName();
@@ -73,7 +66,7 @@ Status createDatabase(ProjectStore::Impl& d)
                                           "reached to create it (%1)").arg(driverMessage(admin.lastError())));
         QSqlQuery q(admin);
         // template0 with UTF-8: a project's text is Unicode whatever the server's default is.
-        if (!q.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING 'UTF8'").arg(quoteIdentifier(d.server->dbname))))
+        if (!q.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING 'UTF8'").arg(SqlDialect::quoteIdentifier(d.server->dbname))))
             return d.error(QStringLiteral("the database does not exist and could not be created (%1); ask the server's "
                                           "administrator for it or for CREATEDB").arg(driverMessage(q.lastError())));
         return Status::success();

@@ -21,7 +21,7 @@ QStringList membershipStatements(const QString& creator)
 {
     QStringList out{QStringLiteral("GRANT mas_annotator, mas_curator TO mas_admin WITH ADMIN OPTION")};
     if (!creator.isEmpty())
-        out << QStringLiteral("GRANT mas_admin TO \"%1\" WITH ADMIN OPTION").arg(QString(creator).replace('"', QStringLiteral("\"\"")));
+        out << QStringLiteral("GRANT mas_admin TO %1 WITH ADMIN OPTION").arg(SqlDialect::quoteIdentifier(creator));
     return out;
 }
 

@@ -72,4 +72,9 @@ bool SqlDialect::isForeignKeyViolation(const QSqlError& e)
         || e.text().contains(QLatin1String("FOREIGN KEY"));
 }
 
+QString SqlDialect::quoteIdentifier(const QString& name)
+{
+    return '"' + QString(name).replace('"', QStringLiteral("\"\"")) + '"';
+}
+
 } // namespace mas::store

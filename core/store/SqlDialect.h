@@ -34,6 +34,8 @@ struct SqlDialect {
     // UNIQUE and FOREIGN KEY violations, whatever the back end's wording.
     static bool isUniqueViolation(const QSqlError& e);
     static bool isForeignKeyViolation(const QSqlError& e);
+    // `name` as a quoted identifier (a database, a role): "name" with any '"' doubled. Same on both.
+    static QString quoteIdentifier(const QString& name);
 };
 
 } // namespace mas::store

@@ -39,7 +39,6 @@ enum class ProjectRole {
     Admin = 2,     // everything: also removes videos and grants roles
 };
 QString toString(ProjectRole role); // "annotator", "curator", "admin"
-inline QString roleName(ProjectRole role) { return toString(role); }
 std::optional<ProjectRole> projectRoleFromString(const QString& text);
 
 enum class SplitSet { Train = 0, Val = 1, Test = 2 };

@@ -10,7 +10,7 @@
 using namespace mas;
 using namespace mas::store;
 
-#define QCOMPARE_ROLE(actual, expected) QCOMPARE(mas::store::roleName(actual), mas::store::roleName(expected))
+#define QCOMPARE_ROLE(actual, expected) QCOMPARE(mas::store::toString(actual), mas::store::toString(expected))
 
 class TestStoreRoles : public QObject {
     Q_OBJECT

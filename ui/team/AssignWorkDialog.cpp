@@ -118,7 +118,7 @@ AssignWorkDialog::AssignWorkDialog(store::ProjectStore& store, QWidget* parent) 
     if (!m_mayAssign)
         say(store.isReadOnly() ? tr("This project is open read-only: the assignments are shown, not changed.")
                                : tr("Only curators assign work; your role here is %1. This is who works on what.")
-                                     .arg(store::roleName(store.role())),
+                                     .arg(store::toString(store.role())),
             false);
     else if (m_target->count() == 0)
         say(tr("Import videos first: there is nothing to assign yet."), false);
