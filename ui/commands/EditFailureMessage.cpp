@@ -43,6 +43,16 @@ QString withShortProjectName(const QString& storeError, const QString& projectPa
     return projectDisplayName(projectPath) + QStringLiteral(": ") + storeError.mid(prefix.size());
 }
 
+// The wording of reconnectServer's failure (core/store/ServerConnection.cpp):
+//   "Cannot reach postgresql://db.lab/team: why — your edit was not saved"
+// The URL has no spaces; the message may come after a prefix of a caller's.
+const QRegularExpression& serverAwayPattern()
+{
+    static const QRegularExpression pattern(QStringLiteral("Cannot reach (\\S+): (.*) — your edit was not saved"),
+                                            QRegularExpression::DotMatchesEverythingOption);
+    return pattern;
+}
+
 } // namespace
 
 bool isEditConflict(const QString& storeError)
@@ -52,21 +62,17 @@ bool isEditConflict(const QString& storeError)
 
 bool isServerUnreachable(const QString& storeError, QString* why)
 {
-    // A URL holds ":/" but never ": ", so the first ": " ends it.
-    static const QRegularExpression pattern(QStringLiteral("^Cannot reach (.+?): (.*) — your edit was not saved$"),
-                                            QRegularExpression::DotMatchesEverythingOption);
-    const QRegularExpressionMatch m = pattern.match(storeError);
-    if (m.hasMatch() && why)
+    const QRegularExpressionMatch m = serverAwayPattern().match(storeError);
+    // The whole message, not one quoted inside another.
+    const bool whole = m.hasMatch() && m.capturedStart(0) == 0 && m.capturedEnd(0) == storeError.size();
+    if (whole && why)
         *why = m.captured(2).simplified();
-    return m.hasMatch();
+    return whole;
 }
 
 QString serverAwaySaidShortly(const QString& text)
 {
-    // The URL has no spaces; the store's message may come after a prefix of the caller's.
-    static const QRegularExpression pattern(QStringLiteral("Cannot reach (\\S+): (.*) — your edit was not saved"),
-                                            QRegularExpression::DotMatchesEverythingOption);
-    const QRegularExpressionMatch m = pattern.match(text);
+    const QRegularExpressionMatch m = serverAwayPattern().match(text);
     if (!m.hasMatch())
         return text;
     QString said = text;

@@ -1,5 +1,6 @@
 #include "labeling/LabelingPanel.h"
 
+#include "commands/EditFailureMessage.h"
 #include "commands/LabelCommands.h"
 #include "labeling/ClassHotkeys.h"
 #include "labeling/LiveCodingBar.h"
@@ -346,9 +347,9 @@ void LabelingPanel::setCurrentSegment(qint64 segmentId)
 void LabelingPanel::refreshSegment()
 {
     const auto segment = m_segmentId ? m_context.store().segment(m_segmentId) : Result<store::Segment>(Error{});
-    // The server is away (ServerConnection.h says "Cannot reach ..."): the segment is not gone, so
-    // the panel keeps it and what it shows until the server answers again.
-    if (m_segmentId && segment.error().startsWith(QLatin1String("Cannot reach ")))
+    // The server is away: the segment is not gone, so the panel keeps it and what it shows until the
+    // server answers again.
+    if (m_segmentId && isServerUnreachable(segment.error()))
         return;
     m_videoId = 0;
     if (!m_segmentId || !segment.ok()) {
@@ -431,7 +432,6 @@ void LabelingPanel::commitNote()
             m_note->setText(now->note);
         m_noteSeenVersion = now->rowVersion;
     }
-
 }
 
 } // namespace mas::ui
