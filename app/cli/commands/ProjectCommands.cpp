@@ -1,5 +1,6 @@
 // `project create` and `project info`: a project file (or server project URL) from the command line.
 #include "CliCommand.h"
+#include "TeamRolesNotice.h"
 
 #include "store/ProjectStore.h"
 #include "taxonomy/Taxonomy.h"
@@ -38,11 +39,7 @@ int runProjectCreate(CliContext& ctx)
     if (!annotator.isEmpty())
         ctx.out << "; annotator " << annotator;
     ctx.out << ")" << Qt::endl;
-    // A server whose team roles could not be made by this user: what its administrator runs.
-    if (const QString sql = store.value()->roleSetupSql(); !sql.isEmpty())
-        ctx.out << "the team roles (mas_annotator, mas_curator, mas_admin) do not exist and you may not create them; "
-                   "until a server administrator runs the following, only you can use the project:\n"
-                << sql << Qt::endl;
+    sayTeamRolesSetup(ctx, *store.value());
     return Success;
 }
 

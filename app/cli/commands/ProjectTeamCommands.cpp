@@ -1,6 +1,7 @@
 // A team's verbs: `project role`, `project grant` (who may do what on a server project) and
 // `project assign`, `project unassign`, `project assignments` (work a curator gives annotators).
 #include "CliCommand.h"
+#include "TeamRolesNotice.h"
 
 #include "store/ProjectStore.h"
 
@@ -191,4 +192,13 @@ const CliRegistration assignmentsReg({"project assignments", "P.mas|postgresql:/
                                       kAssignmentsOptions});
 
 } // namespace
+
+void sayTeamRolesSetup(CliContext& ctx, const ProjectStore& store)
+{
+    if (const QString sql = store.roleSetupSql(); !sql.isEmpty())
+        ctx.out << "the team roles (mas_annotator, mas_curator, mas_admin) do not exist and you may not create them; "
+                   "until a server administrator runs the following, only you can use the project:\n"
+                << sql << Qt::endl;
+}
+
 } // namespace mas::cli

@@ -1,6 +1,7 @@
 // `project push FILE.mas URL` and `project pull URL FILE.mas`: a project moved between a file and a
 // PostgreSQL server (either way) with every row and id, so the exports of both are identical.
 #include "CliCommand.h"
+#include "TeamRolesNotice.h"
 
 #include "store/ProjectStore.h"
 #include "store/ServerUrl.h"
@@ -37,10 +38,7 @@ int runTransfer(CliContext& ctx, bool push)
             << c->videos << " videos, " << c->segments << " segments, " << c->labels << " labels, " << c->modelVersions
             << " model versions, " << c->predictions << " predictions, " << c->splitPlans << " split plans; "
             << timer.elapsed() << " ms)" << Qt::endl;
-    if (const QString sql = copy.value()->roleSetupSql(); !sql.isEmpty())
-        ctx.out << "the team roles (mas_annotator, mas_curator, mas_admin) do not exist and you may not create them; "
-                   "until a server administrator runs the following, only you can use the project:\n"
-                << sql << Qt::endl;
+    sayTeamRolesSetup(ctx, *copy.value());
     return Success;
 }
 
