@@ -340,9 +340,14 @@ bool ManetModel::cudaAvailable()
     }
 }
 
+Device ManetModel::resolveDevice(Device device)
+{
+    return device == Device::Cuda || (device == Device::Auto && cudaAvailable()) ? Device::Cuda : Device::Cpu;
+}
+
 Status ManetModel::setDevice(Device device)
 {
-    const bool cuda = device == Device::Cuda || (device == Device::Auto && cudaAvailable());
+    const bool cuda = resolveDevice(device) == Device::Cuda;
     if (cuda && !cudaAvailable())
         return Status::failure("CUDA was asked for, but this LibTorch build sees no CUDA device");
     return guarded<bool>("moving MANet to " + std::string(cuda ? "CUDA" : "the CPU"), [&]() -> Result<bool> {
@@ -528,24 +533,28 @@ void ManetModel::setThreads(int threads)
     }
 }
 
-Result<CheckpointInfo> inspectCheckpoint(const std::string& path)
+namespace {
+
+Result<CheckpointInfo> describeCheckpointFile(const std::string& path, detail::CheckpointRead read)
 {
     return guarded<CheckpointInfo>(path, [&]() -> Result<CheckpointInfo> {
-        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path);
+        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path, read);
         if (!file)
             return file.status();
         return detail::describeCheckpoint(file.value(), path);
     });
 }
 
+} // namespace
+
+Result<CheckpointInfo> inspectCheckpoint(const std::string& path)
+{
+    return describeCheckpointFile(path, detail::CheckpointRead::Values);
+}
+
 Result<CheckpointInfo> inspectCheckpointShapes(const std::string& path)
 {
-    return guarded<CheckpointInfo>(path, [&]() -> Result<CheckpointInfo> {
-        Result<detail::CheckpointFile> file = detail::readCheckpointFile(path, detail::CheckpointRead::ShapesOnly);
-        if (!file)
-            return file.status();
-        return detail::describeCheckpoint(file.value(), path);
-    });
+    return describeCheckpointFile(path, detail::CheckpointRead::ShapesOnly);
 }
 
 } // namespace mas::model

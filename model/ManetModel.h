@@ -112,6 +112,8 @@ public:
     Status setDevice(Device device);
     Device device() const;               // Cpu or Cuda, what is in use
     static bool cudaAvailable();
+    // Where `device` puts the model: Auto is Cuda when a device is there, else Cpu.
+    static Device resolveDevice(Device device);
 
     // Inference (eval mode, InferenceMode, no dropout). frames must be a multiple of segments.
     Result<ForwardOutput> forward(const FrameBatch& frames);

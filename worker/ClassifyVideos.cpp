@@ -35,7 +35,7 @@ Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const
     if (options.threads > 0)
         model::ManetModel::setThreads(options.threads);
     const model::Device device = deviceFromName(options.device);
-    const bool onGpu = device == model::Device::Cuda || (device == model::Device::Auto && model::ManetModel::cudaAvailable());
+    const bool onGpu = model::ManetModel::resolveDevice(device) == model::Device::Cuda;
     InferenceThreads share = inferenceThreads(0, options.threads, options.decoderThreads, onGpu);
     if (options.decoders > 0)
         share.producers = options.decoders;

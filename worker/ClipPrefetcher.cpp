@@ -137,7 +137,15 @@ std::vector<DecodedClip> ClipPrefetcher::decodeChunk(const Chunk& chunk, OpenVid
         outs[k - chunk.begin].item = m_items[k];
     }
     const QString& path = m_items[chunk.begin].videoPath;
-    // Nothing thrown may reach std::thread (std::terminate): a throw fails this chunk's items, each named.
+    // Nothing thrown may reach std::thread (std::terminate): a throw fails this chunk's items, each named. The
+    // decoder's state is unknown after it: the next chunk opens the video afresh.
+    const auto failAll = [&](const QString& why) {
+        open = OpenVideo{};
+        for (DecodedClip& out : outs) {
+            out.tensor = ClipTensor();
+            out.error = path + ": " + why;
+        }
+    };
     try {
         if (path != open.path) {
             open.decoder.reset();
@@ -156,18 +164,9 @@ std::vector<DecodedClip> ClipPrefetcher::decodeChunk(const Chunk& chunk, OpenVid
             decodeRun(*open.decoder, outs);
         }
     } catch (const std::exception& e) {
-        // The decoder's state is unknown after a throw: the next chunk opens the video afresh.
-        open = OpenVideo{};
-        for (DecodedClip& out : outs) {
-            out.tensor = ClipTensor();
-            out.error = path + ": " + QString::fromLocal8Bit(e.what());
-        }
+        failAll(QString::fromLocal8Bit(e.what()));
     } catch (...) {
-        open = OpenVideo{};
-        for (DecodedClip& out : outs) {
-            out.tensor = ClipTensor();
-            out.error = path + ": reading clips failed unexpectedly";
-        }
+        failAll(QStringLiteral("reading clips failed unexpectedly"));
     }
     return outs;
 }

@@ -191,7 +191,7 @@ void TestWorkerCli::classifyKeepsOrderAcrossBatchesAndNamesABadFile()
     f.close();
     const QStringList list{videos[0], bad, videos[1], videos[2], videos[0]};
     QList<QJsonArray> runs;
-    for (const QString& batch : {"1", "3"}) {
+    for (const char* batch : {"1", "3"}) {
         const CliRun r = runCli(QStringList{"classify"} + list +
                                 QStringList{"--model", m_checkpoint, "--device", "cpu", "--batch", batch, "--json", "--top", "3"});
         QVERIFY2(r.exitCode != 0, qPrintable(r.describe())); // one video failed
