@@ -6,6 +6,7 @@
 
 #include "CheckpointLimits.h"
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -18,12 +19,17 @@ using detail::shapeText;
 
 namespace {
 
-// Once per process, at the first model: intra-op threads from the hardware, large activations kept in the heap.
+// Set once a caller chose a thread count, so that the first model's setup does not overwrite it.
+std::atomic<bool> threadsChosen{false};
+
+// Once per process, at the first model: intra-op threads from the hardware (unless a caller chose them: a
+// `--threads 1` given before the model loads), large activations kept in the heap.
 void ensureProcessSetup()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        ManetModel::setThreads(0);
+        if (!threadsChosen.load())
+            ManetModel::setThreads(0);
         detail::keepLargeAllocationsInHeap();
     });
 }
@@ -526,11 +532,17 @@ void ManetModel::setDeterministic(bool on, uint64_t seed)
 
 void ManetModel::setThreads(int threads)
 {
+    threadsChosen.store(true);
     try {
         const unsigned hw = std::thread::hardware_concurrency();
         torch::set_num_threads(threads > 0 ? threads : static_cast<int>(hw > 0 ? hw : 1));
     } catch (const std::exception&) {
     }
+}
+
+int ManetModel::threads()
+{
+    return torch::get_num_threads();
 }
 
 namespace {

@@ -139,8 +139,11 @@ public:
     void setFoldBatchNorm(bool on);
     // Deterministic algorithms + fixed seeds (tests).
     static void setDeterministic(bool on, uint64_t seed = 0);
-    // Intra-op threads; 0 = std::thread::hardware_concurrency(). Applied at first model creation too.
+    // Intra-op threads; 0 = std::thread::hardware_concurrency(). The first model sets them from the hardware
+    // unless a caller chose them before (e.g. `--threads 1`).
     static void setThreads(int threads);
+    static int threads(); // in effect for models run on the calling thread
+
 
     // For Trainer / tests inside model/ (torch-aware code): the implementation.
     struct Impl;

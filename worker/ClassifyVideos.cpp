@@ -62,6 +62,9 @@ Result<QVector<ClassifiedVideo>> classifyVideos(const QStringList& videos, const
     for (int k = 0; k < m->config().numClasses; ++k)
         bodyParts.push_back(k < taxonomy.classCount() ? taxonomy.bodyPartOfClass(k) : -1);
     fig.loadSeconds = clock.nsecsElapsed() / 1e9; // decoding has started meanwhile
+    fig.modelThreads = model::ManetModel::threads();
+    fig.decoders = share.producers;
+    fig.decoderThreads = share.decoder;
     clock.restart();
     QVector<ClassifiedVideo> results;
     while (!(cancel && cancel->load())) {

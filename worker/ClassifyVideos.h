@@ -31,6 +31,9 @@ struct ClassifyFigures {
     double modelSeconds = 0; // inside the model calls
     double waitSeconds = 0;  // the model waiting for decoded clips
     int videos = 0;
+    int modelThreads = 0;    // the thread split in effect
+    int decoders = 0;
+    int decoderThreads = 0;
 };
 
 struct ScoredClassId {

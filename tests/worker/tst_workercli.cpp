@@ -192,9 +192,14 @@ void TestWorkerCli::classifyKeepsOrderAcrossBatchesAndNamesABadFile()
     const QStringList list{videos[0], bad, videos[1], videos[2], videos[0]};
     QList<QJsonArray> runs;
     for (const char* batch : {"1", "3"}) {
-        const CliRun r = runCli(QStringList{"classify"} + list +
-                                QStringList{"--model", m_checkpoint, "--device", "cpu", "--batch", batch, "--json", "--top", "3"});
+        QStringList options{"--model", m_checkpoint, "--device", "cpu", "--batch", batch, "--json", "--top", "3"};
+        const bool oneThread = QByteArray(batch) == "3";
+        if (oneThread) // a thread count chosen by the user holds, though the model loads after it is set
+            options << "--threads" << "1" << "--decoders" << "1" << "--timings";
+        const CliRun r = runCli(QStringList{"classify"} + list + options);
         QVERIFY2(r.exitCode != 0, qPrintable(r.describe())); // one video failed
+        if (oneThread)
+            QVERIFY2(r.err.contains("model on 1 thread(s) beside 1 decoder(s) of 1 thread(s)"), qPrintable(r.describe()));
         QVERIFY2(r.err.contains("not-a-video.mp4"), qPrintable(r.describe()));
         const QJsonArray results = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(results.size(), 4);

@@ -218,7 +218,7 @@ const QVector<CliOption> kClassifyOptions{
     {"--threads", "N", "0", "model threads (0: all cores)"},
     {"--decoders", "N", "0", "videos decoded side by side (0: 30% of the cores, at least 2)"},
     {"--decoder-threads", "N", "0", "threads of each video decoder (0: 1)"},
-    {"--timings", "", "", "say where the time went (model load, model, waiting for frames) on stderr"},
+    {"--timings", "", "", "say where the time went (model load, model, waiting for frames) and the thread split on stderr"},
     {"--json", "", "", "print the results as JSON"},
 };
 
@@ -282,13 +282,16 @@ int runClassify(CliContext& ctx)
         return fail(ctx, done.error());
     if (o.has("--timings"))
         ctx.err << QString("classify: %1 videos; model load %2 s; run %3 s (%4 videos/s); in the model %5 s; waiting for "
-                           "decoded clips %6 s")
+                           "decoded clips %6 s; model on %7 thread(s) beside %8 decoder(s) of %9 thread(s)")
                        .arg(figures.videos)
                        .arg(figures.loadSeconds, 0, 'f', 2)
                        .arg(figures.runSeconds, 0, 'f', 2)
                        .arg(figures.videos / std::max(figures.runSeconds, 1e-9), 0, 'f', 2)
                        .arg(figures.modelSeconds, 0, 'f', 2)
                        .arg(figures.waitSeconds, 0, 'f', 2)
+                       .arg(figures.modelThreads)
+                       .arg(figures.decoders)
+                       .arg(figures.decoderThreads)
                 << Qt::endl;
     if (json)
         ctx.out << QJsonDocument(results).toJson(QJsonDocument::Indented);
