@@ -3,6 +3,7 @@
 #include "detail/ModelImpl.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 
 #include <cmath>
 #include <map>
@@ -11,6 +12,19 @@
 namespace mas::model {
 
 namespace {
+
+// CUDA autocast on or off for this thread (the 2.x call names the device; 1.13's meant CUDA). Off also drops
+// the cast cache, as leaving torch.autocast does.
+void setCudaAutocast(bool on)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_enabled(at::kCUDA, on);
+#else
+    at::autocast::set_enabled(on);
+#endif
+    if (!on)
+        at::autocast::clear_cache();
+}
 
 namespace F = torch::nn::functional;
 
@@ -281,21 +295,17 @@ Result<StepResult> Trainer::step(const FrameBatch& frames, const std::vector<int
         m_impl->setTrainMode(clips);
         const bool amp = impl.device.is_cuda() && m_impl->core.options.mixedPrecision;
         if (amp)
-            at::autocast::set_enabled(true);
+            setCudaAutocast(true);
         torch::Tensor logits, embeddings;
         try {
             std::tie(logits, embeddings) = impl.net->forward(x.value().clone());
         } catch (...) {
-            if (amp) {
-                at::autocast::set_enabled(false);
-                at::autocast::clear_cache();
-            }
+            if (amp)
+                setCudaAutocast(false);
             throw;
         }
-        if (amp) {
-            at::autocast::set_enabled(false);
-            at::autocast::clear_cache();
-        }
+        if (amp)
+            setCudaAutocast(false);
         auto [loss, cls, emb] = m_impl->core.loss(logits, embeddings, target);
         StepResult r;
         r.loss = loss.item<double>();

@@ -8,7 +8,10 @@ eval-mode logits and embeddings, then one training step's loss (CE + 50 x MSE) a
 Also a benchmark mode (--bench) timing eager inference.
 
 usage: reference_manet.py OUT --depth 18 [--size 64] [--clips 2] [--seed 0]
-       reference_manet.py --bench --depth 50 --batch 1 --iters 3 [--input FILE --output FILE]
+       reference_manet.py --bench --depth 50 --batch 1 --iters 3 [--input FILE --output FILE] [--device cuda]
+                          [--frame-size 224] [--train [--amp]] [--cudnn-benchmark]
+       (--train times training steps: SGD as published, CE + 50 x MSE, mixed precision with --amp: torch.autocast
+       float16 + GradScaler, as mmaction2's fp16 configs do)
 """
 import argparse
 import collections
@@ -183,6 +186,11 @@ def main():
     p.add_argument('--checkpoint')
     p.add_argument('--input')
     p.add_argument('--output')
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--frame-size', type=int, default=224)
+    p.add_argument('--train', action='store_true')
+    p.add_argument('--amp', action='store_true')
+    p.add_argument('--cudnn-benchmark', action='store_true')
     a = p.parse_args()
     if a.bench:
         return bench(a)
@@ -262,26 +270,85 @@ def main():
 
 
 def bench(a):
-    """Eager PyTorch inference speed on the same input as the C++ benchmark."""
+    """Eager PyTorch speed on the same input as the C++ benchmarks: inference, or training steps (--train)."""
     torch.set_num_threads(a.threads)
+    torch.backends.cudnn.benchmark = a.cudnn_benchmark
+    device = torch.device(a.device)
     model = MANet(a.depth)
     if a.checkpoint:
-        model.load_state_dict(torch.load(a.checkpoint, map_location='cpu')['state_dict'])
-    model.eval()
+        # weights_only=False: PyTorch 2.6+ would refuse the meta record of official checkpoints otherwise
+        model.load_state_dict(torch.load(a.checkpoint, map_location='cpu', weights_only=False)['state_dict'])
+    model.to(device)
     n = a.batch * 8
+    size = a.frame_size
     if a.input:
-        x = torch.from_numpy(numpy.fromfile(a.input, dtype=numpy.float32).reshape(n, 3, 224, 224))
+        x = torch.from_numpy(numpy.fromfile(a.input, dtype=numpy.float32).reshape(n, 3, size, size))
     else:
-        x = torch.randn(n, 3, 224, 224)
+        x = torch.randn(n, 3, size, size)
+
+    def sync():
+        if device.type == 'cuda':
+            torch.cuda.synchronize()
+
+    if a.train:
+        return bench_train(a, model, x.to(device), device, sync)
+    model.eval()
     with torch.no_grad():
-        logits, _ = model(x)  # warm-up
+        logits, _ = model(x.to(device))  # warm-up
+        sync()
         t0 = time.perf_counter()
         for _ in range(a.iters):
-            logits, _ = model(x)
+            logits, _ = model(x.to(device))  # the host-to-device copy counts, as it does in the app
+        logits = logits.cpu()
         dt = time.perf_counter() - t0
     if a.output:
         logits.numpy().tofile(a.output)
-    print(json.dumps({'depth': a.depth, 'batch': a.batch, 'clips_per_s': a.batch * a.iters / dt}))
+    print(json.dumps({'depth': a.depth, 'batch': a.batch, 'device': a.device, 'device_name': device_name(device),
+                      'clips_per_s': a.batch * a.iters / dt}))
+
+
+def device_name(device):
+    return torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu'
+
+
+def bench_train(a, model, x, device, sync):
+    model.train()
+    g = torch.Generator().manual_seed(1)
+    labels = torch.tensor([(7 * i + 3) % 52 for i in range(a.batch)], device=device)
+    label_emb = ((torch.rand(52, 300, generator=g) - 0.5)).to(device)
+    head = [p for n, p in model.named_parameters() if n.startswith('cls_head.')]
+    rest = [p for n, p in model.named_parameters() if not n.startswith('cls_head.')]
+    optimizer = torch.optim.SGD([{'params': rest}, {'params': head, 'lr': 0.00125 * 5}], lr=0.00125, momentum=0.9,
+                                weight_decay=1e-4)
+    amp = a.amp and device.type == 'cuda'  # as in the app: mixed precision is a CUDA path
+    scaler = (torch.amp.GradScaler(device.type, enabled=amp) if hasattr(torch.amp, 'GradScaler')
+              else torch.cuda.amp.GradScaler(enabled=amp))
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        if amp:
+            with torch.autocast(device.type, dtype=torch.float16):
+                logits, emb = model(x)
+        else:
+            logits, emb = model(x)
+        loss = F.cross_entropy(logits.float(), labels) + 50 * F.mse_loss(emb.float(), label_emb[labels])
+        scaler.scale(loss).backward()
+        scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 20.0)
+        scaler.step(optimizer)
+        scaler.update()
+        return loss
+
+    step()  # warm-up
+    sync()
+    t0 = time.perf_counter()
+    for _ in range(a.iters):
+        loss = step()
+    loss.item()
+    sync()
+    dt = time.perf_counter() - t0
+    print(json.dumps({'depth': a.depth, 'batch': a.batch, 'device': a.device, 'amp': amp,
+                      'steps_per_s': a.iters / dt, 'clips_per_s': a.batch * a.iters / dt}))
 
 
 if __name__ == '__main__':
