@@ -6,6 +6,8 @@
 
 #include "CheckpointLimits.h"
 
+#include <torch/version.h>
+
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -524,6 +526,10 @@ void ManetModel::setDeterministic(bool on, uint64_t seed)
     try {
         torch::manual_seed(seed);
         at::globalContext().setDeterministicAlgorithms(on, /*warn_only=*/true);
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+        // 2.1+ would also fill every torch::empty with NaN in deterministic mode: our kernels write every element.
+        at::globalContext().setDeterministicFillUninitializedMemory(false);
+#endif
         at::globalContext().setDeterministicCuDNN(on);
         at::globalContext().setBenchmarkCuDNN(!on);
     } catch (const std::exception&) {

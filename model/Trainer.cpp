@@ -13,11 +13,11 @@ namespace mas::model {
 
 namespace {
 
-// CUDA autocast on or off for this thread (the 2.x call names the device; 1.13's meant CUDA). Off also drops
-// the cast cache, as leaving torch.autocast does.
+// CUDA autocast on or off for this thread (the call naming the device came with 2.4, and the older one, meaning
+// CUDA, warns there on every call). Off also drops the cast cache, as leaving torch.autocast does.
 void setCudaAutocast(bool on)
 {
-#if TORCH_VERSION_MAJOR >= 2
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
     at::autocast::set_autocast_enabled(at::kCUDA, on);
 #else
     at::autocast::set_enabled(on);

@@ -50,7 +50,7 @@ std::optional<PackedConv> PackedConv::pack(const torch::Tensor& weight, const to
         packed.m_context = std::move(stack.at(0));
         packed.m_inputSize = inputSize.vec();
         return packed;
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) { // c10::Error, or one from oneDNN beneath it
         return std::nullopt; // an unsupported shape: the caller keeps torch::conv2d
     }
 }

@@ -25,6 +25,9 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>
 echo "cores: $(nproc)"
 "$PYTHON" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' || exit 1
 TORCH_PREFIX=$("$PYTHON" -c 'import torch; print(torch.utils.cmake_prefix_path)') || exit 1
+# A CUDA PyTorch's CMake files need the CUDA toolkit (nvcc) to configure.
+if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then export PATH=/usr/local/cuda/bin:$PATH; fi
+command -v nvcc >/dev/null && export CUDACXX=${CUDACXX:-$(command -v nvcc)} && nvcc --version | tail -1
 echo "LibTorch CMake files: $TORCH_PREFIX"
 
 say "configure model/ alone"
@@ -37,6 +40,10 @@ say "build"
 start=$(date +%s)
 cmake --build "$BUILD" --target bench_gpu -j "$JOBS" || exit 1
 echo "built in $(( $(date +%s) - start )) s"
+
+# Two OpenMP runtimes (the system's and one a wheel bundles) would make thread counts unreliable: say which load.
+echo "OpenMP runtimes linked: $(ldd "$BUILD/tests/bench/model/bench_gpu" | grep -c -i gomp)"
+ldd "$BUILD/tests/bench/model/bench_gpu" | grep -i -E "gomp|torch_cuda|cudnn" | sed 's/^/  /'
 
 say "bench_gpu"
 # The program finds the PyTorch libraries through the RPATH CMake gave it.
