@@ -546,6 +546,15 @@ void ManetModel::setThreads(int threads)
     }
 }
 
+void ManetModel::setWinogradConvolutions(bool on)
+{
+    for (const auto& module : m_impl->net->modules(/*include_self=*/false))
+        if (auto* conv = dynamic_cast<detail::ConvModuleImpl*>(module.get())) {
+            conv->useWinograd = on;
+            conv->winograd.reset();
+        }
+}
+
 int ManetModel::threads()
 {
     return torch::get_num_threads();

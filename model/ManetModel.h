@@ -127,6 +127,9 @@ public:
     // off gives the plain module-by-module forward (what the benchmark calls "plain").
     void setFusedInference(bool on);
     bool fusedInference() const;
+    // Within the fused float32 path, 3x3 stride-1 convolutions by oneDNN's Winograd kernel where this build and
+    // CPU have it (on by default; ~2e-6 relative from the direct kernel); off: the direct kernel.
+    void setWinogradConvolutions(bool on);
     // The fused CPU path in bfloat16 (convolutions and activations; SE, pooling and head stay float32): about
     // twice as fast on CPUs with AVX512-BF16, at bf16 precision (logits within ~1e-2; the benchmark reports
     // its top-1 agreement with float32). Off by default.

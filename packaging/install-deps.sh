@@ -12,6 +12,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libqt6sql6-psql postgresql-15 postgresql-client-15  # server projects (QPSQL) and the tests' throwaway cluster
   libtorch-dev python3-torch python3-numpy
+  libdnnl-dev  # oneDNN's headers (LibTorch's own oneDNN): Winograd 3x3 convolutions for float32 CPU inference
   python3-opencv  # bench_prelabel: the official test pipeline in PyTorch + OpenCV, timed beside the app
   libopenblas0-openmp  # LibTorch's BLAS (Linear layers, head training): the reference libblas3 is ~15x slower
   slurm-wlm munge  # cluster pre-labeling: the test's own single-node Slurm (slurmctld, slurmd) and munged

@@ -56,6 +56,8 @@ void ConvModuleImpl::setFolded(bool on, torch::ScalarType type)
     folded = on;
     foldedWeight = foldedBias = torch::Tensor();
     packed.reset();
+    winograd.reset();
+    winogradUnavailable = false;
     if (!on)
         return;
     torch::NoGradGuard noGrad;
@@ -86,6 +88,17 @@ torch::Tensor ConvModuleImpl::forwardFused(torch::Tensor x, const torch::Tensor&
     if (shifted) {
         const auto y = shifted->fcce->forward(inputMeans.defined() ? inputMeans : x.mean({2, 3}, false, torch::kFloat32));
         x = scaleAndShift(x, y, shifted->segments, 8);
+    }
+    const bool winogradShape = useWinograd && stride == 1 && padding == 1 && foldedWeight.size(2) == 3 &&
+                               foldedWeight.scalar_type() == torch::kFloat32 &&
+                               x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.scalar_type() == torch::kFloat32;
+    if (winogradShape && !winogradUnavailable) {
+        if (!winograd || winograd->inputSize() != x.sizes()) {
+            winograd = WinogradConv::create(foldedWeight, foldedBias, relu, x.sizes());
+            winogradUnavailable = !winograd;
+        }
+        if (winograd)
+            return winograd->run(x);
     }
     if (!packingUnavailable && (!packed || packed->inputSize() != x.sizes())) {
         packed = PackedConv::pack(foldedWeight, foldedBias, stride, padding, relu, x.sizes());

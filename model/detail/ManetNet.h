@@ -3,6 +3,7 @@
 // mmaction2 ones (backbone.layer1.0.conv1.conv.net.weight, cls_head.fc_cls.weight, ...).
 #include "ManetModel.h"
 #include "detail/PackedConv.h"
+#include "detail/WinogradConv.h"
 
 #include <torch/torch.h>
 
@@ -42,6 +43,9 @@ struct ConvModuleImpl : torch::nn::Module {
     torch::Tensor foldedWeight, foldedBias;
     std::optional<PackedConv> packed;     // for the input size it was packed for
     bool packingUnavailable = false;
+    std::unique_ptr<WinogradConv> winograd; // 3x3 stride 1, float32: for the input size it was made for
+    bool winogradUnavailable = false;
+    bool useWinograd = true;              // off: the direct kernel (the benchmark's comparison)
     int64_t stride, padding;
 };
 TORCH_MODULE(ConvModule);

@@ -1,5 +1,6 @@
 // bench_model: MANet clips/s on this machine (float32, 8 segments, 224x224) at batch 1 and 8, for the default
-// fused CPU path and for the single speed-ups on the plain path (channels-last, BN folded into convs, both),
+// fused CPU path (and the same with direct 3x3 convolutions instead of Winograd) and for the single speed-ups on
+// the plain path (channels-last, BN folded into convs, both),
 // next to the same network and weights in PyTorch eager run by /usr/bin/python3 (torch.set_num_threads(2),
 // no_grad) on the same input, twice: as a user runs it, and with the allocator setting the app uses
 // (MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_=1 GiB, which speeds eager up too: the fairer peer).
@@ -158,10 +159,11 @@ int main(int argc, char** argv)
             }
             struct Variant {
                 std::string name;
-                bool fused, channelsLast, fold, bf16 = false;
+                bool fused, channelsLast, fold, bf16 = false, winograd = true;
             };
             std::vector<Variant> variants;
             for (const Variant& v : std::vector<Variant>{{"fused (default)", true, false, false},
+                                                         {"fused-direct3x3", true, false, false, false, false},
                                                          {"plain", false, false, false},
                                                          {"channels-last", false, true, false},
                                                          {"fold-bn", false, false, true},
@@ -176,6 +178,7 @@ int main(int argc, char** argv)
                 model->setBFloat16Inference(v.bf16);
                 model->setChannelsLast(v.channelsLast);
                 model->setFoldBatchNorm(v.fold);
+                model->setWinogradConvolutions(v.winograd);
                 const Timed t = timeForward(model.value(), input, batch, iters);
                 const double diff = eagerLogits.empty() ? NAN : maxRelativeDifference(t.logits, eagerLogits);
                 std::printf("MANet-%-2d %5d %-22s %10.2f %10.2f %8.2f %10.2f %8.2f %12.2e\n", depth, batch, v.name.c_str(),
@@ -204,6 +207,7 @@ int main(int argc, char** argv)
             model->setBFloat16Inference(false);
             model->setChannelsLast(false);
             model->setFoldBatchNorm(false);
+            model->setWinogradConvolutions(true);
         }
     }
     std::printf("peak resident memory of this process: %.0f MiB\n", peakRssMiB());
