@@ -15,7 +15,8 @@
 #include "ManetModel.h"
 #include "Trainer.h"
 
-#include <sys/resource.h>
+#include "ModelBenchSupport.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,69 +24,18 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace mas::model;
+using namespace mas::bench;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-
-std::vector<int> parseList(const std::string& text)
-{
-    std::vector<int> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ','))
-        if (const int v = std::atoi(item.c_str()); v > 0)
-            out.push_back(v);
-    return out;
-}
-
-double peakRssMiB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss / 1024.0;
-}
-
-// A number from the one-line JSON the reference prints ("key": value), or 0.
-double jsonNumber(const std::string& path, const std::string& key)
-{
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), {});
-    const auto at = text.find("\"" + key + "\": ");
-    return at == std::string::npos ? 0 : std::atof(text.c_str() + at + key.size() + 4);
-}
-
-std::string jsonString(const std::string& path, const std::string& key)
-{
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), {});
-    const auto at = text.find("\"" + key + "\": \"");
-    if (at == std::string::npos)
-        return {};
-    const auto begin = at + key.size() + 5, end = text.find('"', begin);
-    return text.substr(begin, end - begin);
-}
-
-double maxRelativeDifference(const std::vector<float>& a, const std::vector<float>& b)
-{
-    if (a.size() != b.size() || a.empty())
-        return NAN;
-    double diff = 0, scale = 1e-12;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-        scale = std::max(scale, std::abs(double(b[i])));
-    }
-    return diff / scale;
-}
 
 struct Setup {
     std::string device = "cuda", python = "python3", script, tmp;
@@ -120,11 +70,11 @@ void inference(const Setup& s, ManetModel& model, const std::string& checkpoint)
         std::vector<float> eagerLogits;
         if (runEager(s, "--batch " + std::to_string(batch) + " --iters " + std::to_string(s.iters) + " --checkpoint " +
                             checkpoint + " --input " + in + " --output " + out, res)) {
-            eager = jsonNumber(res, "clips_per_s");
+            eager = jsonNumber(fileText(res), "clips_per_s");
             eagerLogits.resize(size_t(batch) * model.config().numClasses);
             std::ifstream(out, std::ios::binary)
                 .read(reinterpret_cast<char*>(eagerLogits.data()), std::streamsize(eagerLogits.size() * 4));
-            if (const std::string name = jsonString(res, "device_name"); !name.empty() && batch == s.batches.front())
+            if (const std::string name = jsonString(fileText(res), "device_name"); !name.empty() && batch == s.batches.front())
                 std::printf("(eager reports the device as %s)\n", name.c_str());
         }
         const FrameBatch frames{input.data(), int64_t(batch) * model.config().segments, 3, s.frameSize, s.frameSize};
@@ -172,7 +122,7 @@ void fineTune(const Setup& s, ManetModel& model)
         const std::string res = s.tmp + "/train.json";
         const double eager = runEager(s, "--train --batch " + std::to_string(batch) + " --iters " + std::to_string(s.iters) +
                                               (mixed ? " --amp" : ""), res)
-                                 ? jsonNumber(res, "steps_per_s")
+                                 ? jsonNumber(fileText(res), "steps_per_s")
                                  : 0;
         TrainerOptions options;
         options.mixedPrecision = mixed;

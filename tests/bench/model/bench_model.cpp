@@ -9,6 +9,8 @@
 //                    [--variants fused,plain,...]
 #include "ManetModel.h"
 
+#include "ModelBenchSupport.h"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -24,37 +26,9 @@
 #include <vector>
 
 using namespace mas::model;
+using namespace mas::bench;
 
 namespace {
-
-double maxRelativeDifference(const std::vector<float>& a, const std::vector<float>& b)
-{
-    if (a.size() != b.size() || a.empty())
-        return INFINITY;
-    double diff = 0, scale = 1e-12;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-        scale = std::max(scale, std::abs(double(b[i])));
-    }
-    return diff / scale;
-}
-
-std::vector<int> parseList(const std::string& s)
-{
-    std::vector<int> out;
-    std::stringstream in(s);
-    std::string item;
-    while (std::getline(in, item, ','))
-        out.push_back(std::atoi(item.c_str()));
-    return out;
-}
-
-double peakRssMiB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss / 1024.0;
-}
 
 struct Timed {
     double clipsPerSecond = 0;
@@ -139,19 +113,10 @@ int main(int argc, char** argv)
                                         std::to_string(batch) + " --iters " + std::to_string(iters) + " --threads 2 --checkpoint " +
                                         checkpoint + " --input " + in + " --output " + out + " > " + res;
                 const std::string tunedCmd = "MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824 " + cmd + ".tuned";
-                if (std::system(tunedCmd.c_str()) == 0) {
-                    std::ifstream r(res + ".tuned");
-                    std::string text((std::istreambuf_iterator<char>(r)), {});
-                    const auto at = text.find("\"clips_per_s\": ");
-                    if (at != std::string::npos)
-                        eagerTuned = std::atof(text.c_str() + at + 15);
-                }
+                if (std::system(tunedCmd.c_str()) == 0)
+                    eagerTuned = jsonNumber(fileText(res + ".tuned"), "clips_per_s");
                 if (std::system(cmd.c_str()) == 0) {
-                    std::ifstream r(res);
-                    std::string text((std::istreambuf_iterator<char>(r)), {});
-                    const auto at = text.find("\"clips_per_s\": ");
-                    if (at != std::string::npos)
-                        eager = std::atof(text.c_str() + at + 15);
+                    eager = jsonNumber(fileText(res), "clips_per_s");
                     std::ifstream l(out, std::ios::binary);
                     eagerLogits.resize(size_t(batch) * 52);
                     l.read(reinterpret_cast<char*>(eagerLogits.data()), std::streamsize(eagerLogits.size() * 4));
