@@ -89,8 +89,8 @@ torch::Tensor ConvModuleImpl::forwardFused(torch::Tensor x, const torch::Tensor&
         const auto y = shifted->fcce->forward(inputMeans.defined() ? inputMeans : x.mean({2, 3}, false, torch::kFloat32));
         x = scaleAndShift(x, y, shifted->segments, 8);
     }
-    const bool winogradShape = useWinograd && stride == 1 && padding == 1 && foldedWeight.size(2) == 3 &&
-                               foldedWeight.scalar_type() == torch::kFloat32 &&
+    // The kernel size and weight type are WinogradConv::create's to check (a module it refuses stays refused).
+    const bool winogradShape = useWinograd && stride == 1 && padding == 1 &&
                                x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.scalar_type() == torch::kFloat32;
     if (winogradShape && !winogradUnavailable) {
         if (!winograd || winograd->inputSize() != x.sizes()) {

@@ -68,13 +68,13 @@ std::unique_ptr<WinogradConv> WinogradConv::create(const torch::Tensor& weight, 
         p->toBlocked = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), p->userSrc, cpuEngine(), p->src));
         p->toChannelsLast = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), p->dst, cpuEngine(), p->userDst));
         // The weights into the kernel's layout, once.
-        const torch::Tensor plainWeight = weight.contiguous(), plainBias = bias.to(torch::kFloat32).contiguous();
+        const torch::Tensor plainWeight = weight.contiguous();
         p->weightsDesc = pd.weights_desc();
         p->biasDesc = {biases, Type::f32, Tag::x};
         p->weights = bytesFor(p->weightsDesc);
-        p->bias = plainBias;
+        p->bias = bias.to(torch::kFloat32).contiguous();
         dnnl::stream stream(cpuEngine());
-        dnnl::memory from = over({weights, Type::f32, Tag::oihw}, plainWeight), to = over(pd.weights_desc(), p->weights);
+        dnnl::memory from = over({weights, Type::f32, Tag::oihw}, plainWeight), to = over(p->weightsDesc, p->weights);
         dnnl::reorder(from, to).execute(stream, from, to);
         stream.wait();
 

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for the model tests: running the PyTorch reference script with /usr/bin/python3 (torch 1.13),
 // and reading the raw float32 files it writes.
+#include "RelativeDifference.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QProcess>
@@ -91,17 +93,5 @@ inline std::vector<float> readFloats(const QString& path)
     return v;
 }
 
-// max |a - b| / max |b| (the relative difference the parity checks bound).
-inline double relativeDifference(const std::vector<float>& a, const std::vector<float>& b)
-{
-    if (a.size() != b.size() || b.empty())
-        return INFINITY;
-    double diff = 0, scale = 1e-12;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-        scale = std::max(scale, std::abs(double(b[i])));
-    }
-    return diff / scale;
-}
 
 } // namespace mas::test

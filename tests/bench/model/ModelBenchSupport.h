@@ -1,5 +1,7 @@
 #pragma once
 // What bench_model and bench_gpu share: LibTorch- and Qt-free (both build under MAS_MODEL_ONLY).
+#include "RelativeDifference.h"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -13,20 +15,10 @@
 
 namespace mas::bench {
 
-// max |a - b| / max |b|: how far the app's logits are from eager's. NaN without eager's (b empty); infinite when
-// the two do not even have the same size.
+// How far the app's logits are from eager's (relativeDifference); NaN without eager's (b empty), for the table.
 inline double maxRelativeDifference(const std::vector<float>& a, const std::vector<float>& b)
 {
-    if (b.empty())
-        return NAN;
-    if (a.size() != b.size())
-        return INFINITY;
-    double diff = 0, scale = 1e-12;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-        scale = std::max(scale, std::abs(double(b[i])));
-    }
-    return diff / scale;
+    return b.empty() ? NAN : test::relativeDifference(a, b);
 }
 
 // "1,32" -> {1, 32}; items that are not positive numbers are dropped.
