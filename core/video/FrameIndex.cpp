@@ -34,7 +34,7 @@ VideoResult<FrameIndex> FrameIndexBuilder::build(const QString& path, const std:
 
     QString error;
     ff::InterruptDeadline watchdog;
-    ff::FormatContextPtr fmt = ff::openInput(path, &watchdog, &error);
+    ff::FormatContextPtr fmt = ff::openInput(path, &watchdog, &error, ff::StreamInfo::WhenHeaderLacksIt);
     if (!fmt)
         return VideoError{VideoErrorKind::OpenFailed, error};
     const int videoStream = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);

@@ -498,7 +498,7 @@ VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& pat
     d.info.keyframeCount = d.index.keyframeCount();
 
     QString error;
-    d.fmt = ff::openInput(path, &d.watchdog, &error);
+    d.fmt = ff::openInput(path, &d.watchdog, &error, ff::StreamInfo::WhenHeaderLacksIt);
     if (!d.fmt)
         return VideoError{VideoErrorKind::OpenFailed, error};
     d.streamIndex = d.index.streamIndex();

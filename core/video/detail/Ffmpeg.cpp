@@ -4,6 +4,7 @@
 #include <QFileInfo>
 
 #include <cmath>
+#include <cstring>
 
 namespace mas::ff {
 
@@ -40,9 +41,25 @@ const RefusedDemuxer* refusedDemuxer(const char* name)
 // itself and for anything a demuxer might open on its behalf.
 constexpr char kProtocolWhitelist[] = "file";
 
+// MP4/MOV sample descriptions carry each track's codec, its configuration record and picture size;
+// other containers (MPEG-TS, AVI, raw streams) may only reveal them to avformat_find_stream_info.
+bool headerDescribesStreams(const AVFormatContext* ctx)
+{
+    if (!ctx->iformat || std::strncmp(ctx->iformat->name, "mov,", 4) != 0 || ctx->nb_streams == 0)
+        return false;
+    for (unsigned i = 0; i < ctx->nb_streams; ++i) {
+        const AVCodecParameters* par = ctx->streams[i]->codecpar;
+        if (par->codec_id == AV_CODEC_ID_NONE)
+            return false;
+        if (par->codec_type == AVMEDIA_TYPE_VIDEO && (par->width <= 0 || par->height <= 0))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
-FormatContextPtr openInput(const QString& path, InterruptDeadline* watchdog, QString* error)
+FormatContextPtr openInput(const QString& path, InterruptDeadline* watchdog, QString* error, StreamInfo streamInfo)
 {
     const QFileInfo info(path);
     if (!info.exists()) {
@@ -117,6 +134,10 @@ FormatContextPtr openInput(const QString& path, InterruptDeadline* watchdog, QSt
         return {};
     }
     FormatContextPtr ctx(raw);
+    if (streamInfo == StreamInfo::WhenHeaderLacksIt && headerDescribesStreams(ctx.get())) {
+        disarm();
+        return ctx;
+    }
     rc = avformat_find_stream_info(ctx.get(), nullptr);
     disarm();
     if (rc < 0) {
