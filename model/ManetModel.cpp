@@ -551,7 +551,8 @@ void ManetModel::setWinogradConvolutions(bool on)
     for (const auto& module : m_impl->net->modules(/*include_self=*/false))
         if (auto* conv = dynamic_cast<detail::ConvModuleImpl*>(module.get())) {
             conv->useWinograd = on;
-            conv->winograd.reset();
+            conv->dnnl.reset();
+            conv->dnnlUnavailable = false;
         }
 }
 

@@ -86,6 +86,13 @@ inline float addRelu(S* __restrict row, const S* __restrict add, int64_t n)
 }
 
 template <typename S>
+inline void accumulateRow(const S* __restrict row, float* __restrict sums, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i)
+        sums[i] += load(row[i]);
+}
+
+template <typename S>
 S* storage(const torch::Tensor& t)
 {
     return static_cast<S*>(t.data_ptr());
@@ -206,6 +213,41 @@ torch::Tensor addReluWithChannelMeans(torch::Tensor& out, const torch::Tensor& i
     if (out.scalar_type() == torch::kBFloat16)
         return addReluWithChannelMeansAs<Bf16Bits>(out, identity);
     return addReluWithChannelMeansAs<float>(out, identity);
+}
+
+namespace {
+
+template <typename S>
+torch::Tensor channelMeansAs(const torch::Tensor& x)
+{
+    const int64_t frames = x.size(0), channels = x.size(1), plane = x.size(2) * x.size(3);
+    auto means = torch::empty({frames, channels}, x.options().dtype(torch::kFloat32).memory_format(torch::MemoryFormat::Contiguous));
+    const S* in = storage<S>(x);
+    float* m = means.data_ptr<float>();
+    const float inversePlane = 1.f / static_cast<float>(plane);
+    // One frame per task, summing its pixels' channel rows in order (as addReluWithChannelMeans does).
+    at::parallel_for(0, frames, 1, [&](int64_t begin, int64_t end) {
+        std::vector<float> sums(static_cast<size_t>(channels));
+        for (int64_t f = begin; f < end; ++f) {
+            std::fill(sums.begin(), sums.end(), 0.f);
+            for (int64_t pixel = 0; pixel < plane; ++pixel)
+                accumulateRow<S>(in + (f * plane + pixel) * channels, sums.data(), channels);
+            for (int64_t c = 0; c < channels; ++c)
+                m[f * channels + c] = sums[static_cast<size_t>(c)] * inversePlane;
+        }
+    });
+    return means;
+}
+
+} // namespace
+
+torch::Tensor channelMeans(const torch::Tensor& x)
+{
+    if (!fusableActivation(x) || !isChannelsLast(x))
+        return x.mean({2, 3}, false, torch::kFloat32);
+    if (x.scalar_type() == torch::kBFloat16)
+        return channelMeansAs<Bf16Bits>(x);
+    return channelMeansAs<float>(x);
 }
 
 } // namespace mas::model::detail

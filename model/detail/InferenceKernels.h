@@ -20,4 +20,7 @@ torch::Tensor scaleAndShift(const torch::Tensor& x, const torch::Tensor& scale, 
 // which the next block's squeeze-and-excitation needs (saves it a pass over the tensor).
 torch::Tensor addReluWithChannelMeans(torch::Tensor& out, const torch::Tensor& identity);
 
+// The per-frame channel means of x ([N*T, C], float32), for when the add and ReLU happened inside the convolution.
+torch::Tensor channelMeans(const torch::Tensor& x);
+
 } // namespace mas::model::detail

@@ -56,8 +56,8 @@ void ConvModuleImpl::setFolded(bool on, torch::ScalarType type)
     folded = on;
     foldedWeight = foldedBias = torch::Tensor();
     packed.reset();
-    winograd.reset();
-    winogradUnavailable = false;
+    dnnl.reset();
+    dnnlUnavailable = false;
     if (!on)
         return;
     torch::NoGradGuard noGrad;
@@ -83,23 +83,39 @@ torch::Tensor ConvModuleImpl::forward(torch::Tensor x)
     return relu ? torch::relu_(x) : x;
 }
 
+const DnnlConv* ConvModuleImpl::dnnlKernel(const torch::Tensor& x, bool addResidual)
+{
+    if (dnnlUnavailable || x.scalar_type() != foldedWeight.scalar_type() || !x.is_contiguous(torch::MemoryFormat::ChannelsLast))
+        return nullptr;
+    if (dnnl && dnnl->inputSize() == x.sizes() && dnnl->options().addResidual == addResidual)
+        return dnnl.get();
+    DnnlConv::Options options;
+    options.stride = stride;
+    options.padding = padding;
+    options.relu = relu;
+    options.addResidual = addResidual;
+    // Winograd where it applies (DnnlConv::create checks the kernel size, stride and type), else direct.
+    dnnl.reset();
+    if (useWinograd && padding == 1) {
+        options.algorithm = DnnlConv::Algorithm::Winograd;
+        dnnl = DnnlConv::create(foldedWeight, foldedBias, options, x.sizes());
+    }
+    if (!dnnl) {
+        options.algorithm = DnnlConv::Algorithm::Direct;
+        dnnl = DnnlConv::create(foldedWeight, foldedBias, options, x.sizes());
+    }
+    dnnlUnavailable = !dnnl;
+    return dnnl.get();
+}
+
 torch::Tensor ConvModuleImpl::forwardFused(torch::Tensor x, const torch::Tensor& inputMeans)
 {
     if (shifted) {
         const auto y = shifted->fcce->forward(inputMeans.defined() ? inputMeans : x.mean({2, 3}, false, torch::kFloat32));
         x = scaleAndShift(x, y, shifted->segments, 8);
     }
-    // The kernel size and weight type are WinogradConv::create's to check (a module it refuses stays refused).
-    const bool winogradShape = useWinograd && stride == 1 && padding == 1 &&
-                               x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.scalar_type() == torch::kFloat32;
-    if (winogradShape && !winogradUnavailable) {
-        if (!winograd || winograd->inputSize() != x.sizes()) {
-            winograd = WinogradConv::create(foldedWeight, foldedBias, relu, x.sizes());
-            winogradUnavailable = !winograd;
-        }
-        if (winograd)
-            return winograd->run(x);
-    }
+    if (const DnnlConv* kernel = dnnlKernel(x, false))
+        return kernel->run(x);
     if (!packingUnavailable && (!packed || packed->inputSize() != x.sizes())) {
         packed = PackedConv::pack(foldedWeight, foldedBias, stride, padding, relu, x.sizes());
         packingUnavailable = !packed;
@@ -108,6 +124,16 @@ torch::Tensor ConvModuleImpl::forwardFused(torch::Tensor x, const torch::Tensor&
         return packed->run(x);
     x = torch::conv2d(x, foldedWeight, foldedBias, stride, padding);
     return relu ? torch::relu_(x) : x;
+}
+
+std::optional<torch::Tensor> ConvModuleImpl::forwardFusedAddingInto(const torch::Tensor& x, torch::Tensor residual)
+{
+    const DnnlConv* kernel = shifted ? nullptr : dnnlKernel(x, true);
+    if (!kernel || residual.scalar_type() != x.scalar_type() || !residual.is_contiguous(torch::MemoryFormat::ChannelsLast) ||
+        residual.sizes() != c10::IntArrayRef{x.size(0), foldedWeight.size(0), (x.size(2) + 2 * padding - foldedWeight.size(2)) / stride + 1,
+                                             (x.size(3) + 2 * padding - foldedWeight.size(3)) / stride + 1})
+        return std::nullopt;
+    return kernel->run(x, std::move(residual));
 }
 
 BlockImpl::BlockImpl(bool bottleneck, int64_t in, int64_t planes, int64_t stride, bool downsample, int64_t segments)
@@ -134,12 +160,18 @@ torch::Tensor BlockImpl::forward(torch::Tensor x)
     return torch::relu_(out);
 }
 
-std::pair<torch::Tensor, torch::Tensor> BlockImpl::forwardFused(const torch::Tensor& x, const torch::Tensor& inputMeans)
+std::pair<torch::Tensor, torch::Tensor> BlockImpl::forwardFused(torch::Tensor x, const torch::Tensor& inputMeans)
 {
     auto out = conv2->forwardFused(conv1->forwardFused(x, inputMeans), {});
-    if (conv3)
+    torch::Tensor identity = dsConv ? dsConv->forwardFused(x, {}) : std::move(x);
+    if (conv3) {
+        // Bottleneck: the last 1x1 convolution adds the shortcut and applies the ReLU itself, over the shortcut's memory.
+        if (std::optional<torch::Tensor> summed = conv3->forwardFusedAddingInto(out, identity)) {
+            auto means = channelMeans(*summed);
+            return {std::move(*summed), means};
+        }
         out = conv3->forwardFused(out, {});
-    const auto identity = dsConv ? dsConv->forwardFused(x, {}) : x;
+    }
     auto means = addReluWithChannelMeans(out, identity);
     return {out, means};
 }
@@ -179,7 +211,7 @@ torch::Tensor BackboneImpl::pooledFused(torch::Tensor x)
     torch::Tensor means;
     for (auto& layer : layers)
         for (size_t i = 0; i < layer->size(); ++i)
-            std::tie(x, means) = layer->ptr(i)->as<BlockImpl>()->forwardFused(x, means);
+            std::tie(x, means) = layer->ptr(i)->as<BlockImpl>()->forwardFused(std::move(x), means);
     return means;
 }
 

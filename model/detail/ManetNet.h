@@ -3,7 +3,7 @@
 // mmaction2 ones (backbone.layer1.0.conv1.conv.net.weight, cls_head.fc_cls.weight, ...).
 #include "ManetModel.h"
 #include "detail/PackedConv.h"
-#include "detail/WinogradConv.h"
+#include "detail/DnnlConv.h"
 
 #include <torch/torch.h>
 
@@ -35,6 +35,9 @@ struct ConvModuleImpl : torch::nn::Module {
     // Inference with BN folded, fused kernels and prepacked weights (the model's fast path). inputMeans: the
     // per-frame channel means of x when the caller already has them (the SE needs them), else undefined.
     torch::Tensor forwardFused(torch::Tensor x, const torch::Tensor& inputMeans);
+    // relu(this convolution of x + residual) in one kernel, written over `residual` (the caller's alone), where a
+    // oneDNN kernel does it; nullopt elsewhere (then: forwardFused, and the add apart).
+    std::optional<torch::Tensor> forwardFusedAddingInto(const torch::Tensor& x, torch::Tensor residual);
     torch::nn::Conv2d conv{nullptr};      // plain conv (no shift)
     ShiftWrapper shifted{nullptr};        // registered as "conv" when shifting
     torch::nn::BatchNorm2d bn{nullptr};
@@ -43,10 +46,13 @@ struct ConvModuleImpl : torch::nn::Module {
     torch::Tensor foldedWeight, foldedBias;
     std::optional<PackedConv> packed;     // for the input size it was packed for
     bool packingUnavailable = false;
-    std::unique_ptr<WinogradConv> winograd; // 3x3 stride 1, float32: for the input size it was made for
-    bool winogradUnavailable = false;
-    bool useWinograd = true;              // off: the direct kernel (the benchmark's comparison)
+    std::unique_ptr<DnnlConv> dnnl;       // for the input size (and residual use) it was made for
+    bool dnnlUnavailable = false;         // this build or CPU has none: PackedConv, else torch::conv2d
+    bool useWinograd = true;              // off: the direct kernel for 3x3 too (the benchmark's comparison)
     int64_t stride, padding;
+
+private:
+    const DnnlConv* dnnlKernel(const torch::Tensor& x, bool addResidual);
 };
 TORCH_MODULE(ConvModule);
 
@@ -54,7 +60,8 @@ struct BlockImpl : torch::nn::Module {
     BlockImpl(bool bottleneck, int64_t in, int64_t planes, int64_t stride, bool downsample, int64_t segments);
     torch::Tensor forward(torch::Tensor x);
     // Fused inference: {output, its per-frame channel means}; inputMeans as in ConvModuleImpl::forwardFused.
-    std::pair<torch::Tensor, torch::Tensor> forwardFused(const torch::Tensor& x, const torch::Tensor& inputMeans);
+    // x is this call's alone: the output may reuse its storage.
+    std::pair<torch::Tensor, torch::Tensor> forwardFused(torch::Tensor x, const torch::Tensor& inputMeans);
     ConvModule conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
     ConvModule dsConv{nullptr}; // downsample.conv + downsample.bn as one ConvModule named "downsample"
 };
