@@ -489,6 +489,7 @@ VideoResult<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const QString& pat
 
     ProbeOptions probeOptions;
     probeOptions.countFramesWhenUnknown = false;
+    probeOptions.headersOnly = true; // the frame index counts the frames; decoding tells the pixel format
     auto probe = probeVideo(path, probeOptions);
     if (!probe)
         return VideoError{VideoErrorKind::OpenFailed, probe.error()};

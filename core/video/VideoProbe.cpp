@@ -53,7 +53,8 @@ Result<VideoProbeInfo> probeVideo(const QString& path, const ProbeOptions& optio
 {
     QString error;
     ff::InterruptDeadline watchdog;
-    ff::FormatContextPtr fmt = ff::openInput(path, &watchdog, &error);
+    ff::FormatContextPtr fmt = ff::openInput(path, &watchdog, &error,
+                                             options.headersOnly ? ff::StreamInfo::WhenHeaderLacksIt : ff::StreamInfo::Always);
     if (!fmt)
         return Error{error};
 

@@ -50,6 +50,9 @@ struct ProbeOptions {
     bool countFramesWhenUnknown = true;
     // Always count by scanning packets (exact frame and keyframe counts for any container).
     bool alwaysScan = false;
+    // Describe from the headers alone where they suffice (MP4/MOV), without decoding a picture: then the pixel
+    // format and colour fields may read "unknown"/"unspecified" (the decoder learns them from the first frame).
+    bool headersOnly = false;
 };
 
 // Reads the file's headers (and, when needed, its packets) and describes it. Errors name the file:
