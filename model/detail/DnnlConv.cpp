@@ -3,6 +3,8 @@
 #ifdef MAS_HAVE_ONEDNN
 #include <ATen/Parallel.h>
 #include <oneapi/dnnl/dnnl.hpp>
+
+#include <string>
 #endif
 
 namespace mas::model::detail {
@@ -77,6 +79,10 @@ std::unique_ptr<DnnlConv> DnnlConv::create(const torch::Tensor& weight, const to
             winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct, {src, type, activations},
             {weights, type, Tag::any}, {biases, Type::f32, Tag::x}, {dst, type, activations}, strides, padding, padding);
         const dnnl::convolution_forward::primitive_desc pd(desc, attributes, cpuEngine()); // throws: no such kernel
+        // oneDNN's reference loops run any shape, at a small fraction of the speed: leave those to PackedConv, whose
+        // blocked layouts have a JIT kernel on every x86 CPU.
+        if (std::string(pd.impl_info_str()).rfind("ref", 0) == 0)
+            return nullptr;
 
         auto p = std::make_unique<Primitives>();
         p->conv = dnnl::convolution_forward(pd);
