@@ -37,6 +37,7 @@ private Q_SLOTS:
     void depth50MatchesReference() { checkParity(50, 64, 1); }
     void temporalShiftMovesChannelsAcrossFrames();
     void fusedInferenceFollowsBatchSizesAndTraining();
+    void bottleneckShortcutAddsInsideTheConvolution();
     void winogradConvolutionsAgreeWithTheDirectKernel();
     void bfloat16InferenceStaysCloseToFloat32();
 };
@@ -191,6 +192,32 @@ void TestManetParity::fusedInferenceFollowsBatchSizesAndTraining()
     QVERIFY(before.ok() && after.ok());
     QVERIFY(mas::test::relativeDifference(before->logits, after->logits) > 1e-4);
     compare(two, 2, 48);
+}
+
+void TestManetParity::bottleneckShortcutAddsInsideTheConvolution()
+{
+    // MANet-50's fused path adds each bottleneck's shortcut inside its last convolution, writing over the
+    // shortcut's memory: the logits must match the plain path, repeat exactly, and leave the caller's frames as
+    // they were, whatever the batch size.
+    ManetConfig config;
+    config.depth = 50;
+    Result<ManetModel> model = ManetModel::create(config);
+    QVERIFY(model.ok());
+    for (int count : {2, 1, 2}) {
+        const std::vector<float> input = patternedClips(count, 48);
+        std::vector<float> frames = input;
+        const FrameBatch batch{frames.data(), int64_t(count) * 8, 3, 48, 48};
+        Result<ForwardOutput> fused = model->forward(batch);
+        Result<ForwardOutput> again = model->forward(batch);
+        model->setFusedInference(false);
+        Result<ForwardOutput> plain = model->forward(batch);
+        model->setFusedInference(true);
+        QVERIFY(fused.ok() && again.ok() && plain.ok());
+        QVERIFY(frames == input);
+        QCOMPARE(again->logits, fused->logits);
+        const double diff = mas::test::relativeDifference(fused->logits, plain->logits);
+        QVERIFY2(diff < 1e-5, qPrintable(QString("%1 clips: fused differs from plain by %2").arg(count).arg(diff)));
+    }
 }
 
 void TestManetParity::winogradConvolutionsAgreeWithTheDirectKernel()
