@@ -21,15 +21,28 @@ torch::Tensor temporalShift(const torch::Tensor& x, int64_t segments, int64_t sh
     return out.view_as(x);
 }
 
-ShiftWrapperImpl::ShiftWrapperImpl(nn::Conv2dOptions convOptions, int64_t c, int64_t segments_) : segments(segments_)
+PlainConvImpl::PlainConvImpl(int dims_, int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_)
+    : dims(dims_), stride(stride_), padding(padding_)
 {
-    net = register_module("net", nn::Conv2d(convOptions));
+    std::vector<int64_t> shape{out, in};
+    shape.insert(shape.end(), size_t(dims), kernel);
+    weight = register_parameter("weight", torch::zeros(shape));
+}
+
+torch::Tensor PlainConvImpl::forward(const torch::Tensor& x)
+{
+    return dims == 1 ? torch::conv1d(x, weight, {}, stride, padding) : torch::conv2d(x, weight, {}, stride, padding);
+}
+
+ShiftWrapperImpl::ShiftWrapperImpl(PlainConv net_, int64_t c, int64_t segments_) : segments(segments_)
+{
+    net = register_module("net", net_);
     fcce = register_module("fcce", nn::Sequential(nn::Linear(nn::LinearOptions(c, c / 4).bias(false)), nn::ReLU(),
                                                   nn::Linear(nn::LinearOptions(c / 4, c).bias(false)), nn::Sigmoid()));
     // Present in every official checkpoint, never used by the forward pass.
-    actionP2Squeeze = register_module("action_p2_squeeze", nn::Conv2d(nn::Conv2dOptions(c, c / 4, 1).bias(false)));
-    actionP2Conv1 = register_module("action_p2_conv1", nn::Conv1d(nn::Conv1dOptions(c / 4, c / 4, 3).padding(1).bias(false)));
-    actionP2Expand = register_module("action_p2_expand", nn::Conv2d(nn::Conv2dOptions(c / 4, c, 1).bias(false)));
+    actionP2Squeeze = register_module("action_p2_squeeze", PlainConv(2, c, c / 4, 1));
+    actionP2Conv1 = register_module("action_p2_conv1", PlainConv(1, c / 4, c / 4, 3, 1, 1));
+    actionP2Expand = register_module("action_p2_expand", PlainConv(2, c / 4, c, 1));
 }
 
 torch::Tensor ShiftWrapperImpl::forward(torch::Tensor x)
@@ -43,11 +56,11 @@ ConvModuleImpl::ConvModuleImpl(int64_t in, int64_t out, int64_t kernel, int64_t 
                                bool shift, int64_t segments)
     : relu(relu_), stride(stride_), padding(padding_)
 {
-    const auto options = nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false);
+    const PlainConv plain(2, in, out, kernel, stride, padding);
     if (shift)
-        shifted = register_module("conv", ShiftWrapper(options, in, segments));
+        shifted = register_module("conv", ShiftWrapper(plain, in, segments));
     else
-        conv = register_module("conv", nn::Conv2d(options));
+        conv = register_module("conv", plain);
     bn = register_module("bn", nn::BatchNorm2d(out));
 }
 
@@ -244,10 +257,8 @@ void ManetNetImpl::initWeights()
 {
     torch::NoGradGuard noGrad;
     for (auto& m : modules(/*include_self=*/false)) {
-        if (auto* c = m->as<nn::Conv2d>())
+        if (auto* c = m->as<PlainConv>())
             nn::init::kaiming_normal_(c->weight, 0, torch::kFanOut, torch::kReLU);
-        else if (auto* c1 = m->as<nn::Conv1d>())
-            nn::init::kaiming_normal_(c1->weight, 0, torch::kFanOut, torch::kReLU);
         else if (auto* b = m->as<nn::BatchNorm2d>()) {
             nn::init::ones_(b->weight);
             nn::init::zeros_(b->bias);

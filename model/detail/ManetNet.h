@@ -11,16 +11,30 @@
 
 namespace mas::model::detail {
 
+// A bias-free convolution: its weight ("weight", as torch::nn::Conv1d/Conv2d name it) and its forward.
+// torch::nn's convolutions fill every weight with random numbers when built (about 0.15 s for MANet-50, all of
+// it overwritten by the checkpoint a moment later): this one starts at zero, and ManetNetImpl::initWeights or
+// the checkpoint gives the values.
+struct PlainConvImpl : torch::nn::Module {
+    // dims: 2 (images) or 1 (sequences); a square kernel.
+    PlainConvImpl(int dims, int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0);
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::Tensor weight;
+    int dims;
+    int64_t stride, padding;
+};
+TORCH_MODULE(PlainConv);
+
 // mmcv ConvModule: conv (no bias) + BN (+ ReLU). With `shift`, the conv is wrapped: SE on the input, temporal
 // shift, then the conv (names: conv.net, conv.fcce.0/2, conv.action_p2_*).
 struct ShiftWrapperImpl : torch::nn::Module {
-    ShiftWrapperImpl(torch::nn::Conv2dOptions convOptions, int64_t inChannels, int64_t segments);
+    ShiftWrapperImpl(PlainConv net, int64_t inChannels, int64_t segments);
     torch::Tensor forward(torch::Tensor x);
-    torch::nn::Conv2d net{nullptr};
+    PlainConv net{nullptr};
     torch::nn::Sequential fcce{nullptr};
-    torch::nn::Conv2d actionP2Squeeze{nullptr};
-    torch::nn::Conv1d actionP2Conv1{nullptr};
-    torch::nn::Conv2d actionP2Expand{nullptr};
+    PlainConv actionP2Squeeze{nullptr};
+    PlainConv actionP2Conv1{nullptr};
+    PlainConv actionP2Expand{nullptr};
     int64_t segments;
 };
 TORCH_MODULE(ShiftWrapper);
@@ -38,7 +52,7 @@ struct ConvModuleImpl : torch::nn::Module {
     // relu(this convolution of x + residual) in one kernel, written over `residual` (the caller's alone), where a
     // oneDNN kernel does it; nullopt elsewhere (then: forwardFused, and the add apart).
     std::optional<torch::Tensor> forwardFusedAddingInto(const torch::Tensor& x, torch::Tensor residual);
-    torch::nn::Conv2d conv{nullptr};      // plain conv (no shift)
+    PlainConv conv{nullptr};              // plain conv (no shift)
     ShiftWrapper shifted{nullptr};        // registered as "conv" when shifting
     torch::nn::BatchNorm2d bn{nullptr};
     bool relu;
