@@ -1,5 +1,7 @@
 #include "detail/ZipArchive.h"
 
+#include "detail/Crc32.h"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -13,29 +15,6 @@
 namespace mas::model::detail {
 
 namespace {
-
-// CRC-32 (IEEE, reflected), slicing by 8: ~2 GB/s, so checking a 170 MB MANet-50 file costs under 0.1 s.
-struct CrcTables {
-    std::array<std::array<uint32_t, 256>, 8> t{};
-    CrcTables()
-    {
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[0][i] = c;
-        }
-        for (uint32_t i = 0; i < 256; ++i)
-            for (size_t s = 1; s < 8; ++s)
-                t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xFF];
-    }
-};
-
-const CrcTables& crcTables()
-{
-    static const CrcTables tables;
-    return tables;
-}
 
 class FileSource final : public ByteSource {
 public:
@@ -92,23 +71,6 @@ constexpr size_t kMaxNameLength = 4096;
 Status zipError(const std::string& what) { return Status::failure("zip: " + what); }
 
 } // namespace
-
-uint32_t crc32Update(uint32_t crc, const void* data, size_t n)
-{
-    const auto& t = crcTables().t;
-    const auto* p = static_cast<const uint8_t*>(data);
-    crc = ~crc;
-    while (n >= 8) {
-        const uint32_t a = le32(p) ^ crc, b = le32(p + 4);
-        crc = t[7][a & 0xFF] ^ t[6][(a >> 8) & 0xFF] ^ t[5][(a >> 16) & 0xFF] ^ t[4][a >> 24] ^ t[3][b & 0xFF] ^
-              t[2][(b >> 8) & 0xFF] ^ t[1][(b >> 16) & 0xFF] ^ t[0][b >> 24];
-        p += 8;
-        n -= 8;
-    }
-    while (n-- > 0)
-        crc = t[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
-    return ~crc;
-}
 
 Result<std::shared_ptr<ByteSource>> openFileSource(const std::string& path)
 {

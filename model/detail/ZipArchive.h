@@ -55,6 +55,4 @@ private:
     std::string m_prefix;
 };
 
-uint32_t crc32Update(uint32_t crc, const void* data, size_t n); // start with 0
-
 } // namespace mas::model::detail
