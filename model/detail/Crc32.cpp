@@ -1,5 +1,7 @@
 #include "detail/Crc32.h"
 
+#include "detail/LittleEndian.h"
+
 #include <array>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -32,8 +34,6 @@ const CrcTables& crcTables()
     static const CrcTables tables;
     return tables;
 }
-
-uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24); }
 
 // The register form (not inverted) of the table method.
 uint32_t tablesRaw(uint32_t crc, const uint8_t* p, size_t n)

@@ -38,6 +38,7 @@ public:
     // overwritten with relu(conv(x) + residual) and returned.
     torch::Tensor run(const torch::Tensor& x, torch::Tensor residual) const;
     const std::vector<int64_t>& inputSize() const { return m_inputSize; }
+    const std::vector<int64_t>& outputSize() const { return m_outputSize; }
     const Options& options() const { return m_options; }
 
 private:

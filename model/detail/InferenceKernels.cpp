@@ -169,6 +169,24 @@ torch::Tensor scaleAndShift(const torch::Tensor& x, const torch::Tensor& scale, 
 
 namespace {
 
+// Channels-last per-frame channel means into m [frames, channels]: rowSums(row, sums) adds pixel row `row`
+// (frame * plane + pixel) into the frame's sums. One frame per task, so one thread accumulates each frame's sums.
+template <typename RowSums>
+void channelsLastMeans(int64_t frames, int64_t channels, int64_t plane, float* m, const RowSums& rowSums)
+{
+    const float inversePlane = 1.f / static_cast<float>(plane);
+    at::parallel_for(0, frames, 1, [&](int64_t begin, int64_t end) {
+        std::vector<float> sums(static_cast<size_t>(channels));
+        for (int64_t f = begin; f < end; ++f) {
+            std::fill(sums.begin(), sums.end(), 0.f);
+            for (int64_t pixel = 0; pixel < plane; ++pixel)
+                rowSums(f * plane + pixel, sums.data());
+            for (int64_t c = 0; c < channels; ++c)
+                m[f * channels + c] = sums[static_cast<size_t>(c)] * inversePlane;
+        }
+    });
+}
+
 template <typename S>
 torch::Tensor addReluWithChannelMeansAs(torch::Tensor& out, const torch::Tensor& identity)
 {
@@ -185,16 +203,8 @@ torch::Tensor addReluWithChannelMeansAs(torch::Tensor& out, const torch::Tensor&
     float* m = means.data_ptr<float>();
     const float inversePlane = 1.f / static_cast<float>(plane);
     if (channelsLast) {
-        // One frame per task, so each frame's channel sums are accumulated by one thread.
-        at::parallel_for(0, frames, 1, [&](int64_t begin, int64_t end) {
-            std::vector<float> sums(static_cast<size_t>(channels));
-            for (int64_t f = begin; f < end; ++f) {
-                std::fill(sums.begin(), sums.end(), 0.f);
-                for (int64_t pixel = 0; pixel < plane; ++pixel)
-                    addReluRow<S>(o + (f * plane + pixel) * channels, id + (f * plane + pixel) * channels, sums.data(), channels);
-                for (int64_t c = 0; c < channels; ++c)
-                    m[f * channels + c] = sums[static_cast<size_t>(c)] * inversePlane;
-            }
+        channelsLastMeans(frames, channels, plane, m, [&](int64_t row, float* sums) {
+            addReluRow<S>(o + row * channels, id + row * channels, sums, channels);
         });
     } else {
         at::parallel_for(0, frames * channels, 16, [&](int64_t begin, int64_t end) {
@@ -223,19 +233,8 @@ torch::Tensor channelMeansAs(const torch::Tensor& x)
     const int64_t frames = x.size(0), channels = x.size(1), plane = x.size(2) * x.size(3);
     auto means = torch::empty({frames, channels}, x.options().dtype(torch::kFloat32).memory_format(torch::MemoryFormat::Contiguous));
     const S* in = storage<S>(x);
-    float* m = means.data_ptr<float>();
-    const float inversePlane = 1.f / static_cast<float>(plane);
-    // One frame per task, summing its pixels' channel rows in order (as addReluWithChannelMeans does).
-    at::parallel_for(0, frames, 1, [&](int64_t begin, int64_t end) {
-        std::vector<float> sums(static_cast<size_t>(channels));
-        for (int64_t f = begin; f < end; ++f) {
-            std::fill(sums.begin(), sums.end(), 0.f);
-            for (int64_t pixel = 0; pixel < plane; ++pixel)
-                accumulateRow<S>(in + (f * plane + pixel) * channels, sums.data(), channels);
-            for (int64_t c = 0; c < channels; ++c)
-                m[f * channels + c] = sums[static_cast<size_t>(c)] * inversePlane;
-        }
-    });
+    channelsLastMeans(frames, channels, plane, means.data_ptr<float>(),
+                      [&](int64_t row, float* sums) { accumulateRow<S>(in + row * channels, sums, channels); });
     return means;
 }
 

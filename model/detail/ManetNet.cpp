@@ -143,8 +143,7 @@ std::optional<torch::Tensor> ConvModuleImpl::forwardFusedAddingInto(const torch:
 {
     const DnnlConv* kernel = shifted ? nullptr : dnnlKernel(x, true);
     if (!kernel || residual.scalar_type() != x.scalar_type() || !residual.is_contiguous(torch::MemoryFormat::ChannelsLast) ||
-        residual.sizes() != c10::IntArrayRef{x.size(0), foldedWeight.size(0), (x.size(2) + 2 * padding - foldedWeight.size(2)) / stride + 1,
-                                             (x.size(3) + 2 * padding - foldedWeight.size(3)) / stride + 1})
+        residual.sizes() != c10::IntArrayRef(kernel->outputSize()))
         return std::nullopt;
     return kernel->run(x, std::move(residual));
 }
