@@ -62,7 +62,7 @@ QWidget* PreferencesDialog::buildGeneralTab()
         m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
     if (compute.cpuBFloat16) {
         // Said from what the CPU has, not promised: without AMX, bf16 may be no faster than float32.
-        m_device->addItem(compute.cpuAmxBFloat16 ? tr("CPU, bfloat16 pre-labels (on this CPU's AMX units: about 1.7x faster)")
+        m_device->addItem(compute.cpuAmxBFloat16 ? tr("CPU, bfloat16 pre-labels (on this CPU's AMX units: about 2x faster)")
                                                  : tr("CPU, bfloat16 pre-labels (this CPU has no AMX: may be no faster)"),
                           QStringLiteral("cpu-bf16"));
         m_device->setItemData(m_device->count() - 1,

@@ -244,7 +244,7 @@ bool readInt(const ParsedOptions& o, const QString& name, int minimum, int* valu
 const QVector<CliOption> kPrelabelOptions{
     {"--model", "FILE|VERSION|random[:DEPTH]|imagenet:FILE", "", "the model (default: the active version; a file is imported)"},
     {"--device", "cpu|cuda|auto", "auto", "where the model runs"},
-    {"--bf16", "", "", "CPU inference in bfloat16 (CPUs with AVX512-BF16 only; ~1.7x faster where the CPU has AMX)"},
+    {"--bf16", "", "", "CPU inference in bfloat16 (CPUs with AVX512-BF16 only; ~2x faster where the CPU has AMX)"},
     {"--windows", "", "", "slide windows over every video of the project (long footage) instead of its segments"},
     {"--videos", "ID|PATH,...", "", "slide windows over these videos only"},
     {"--window", "N", "", "window length in frames (default: from the model's clip length)"},
